@@ -1,0 +1,120 @@
+/**
+ * What went wrong, as a closed set callers can `switch` on.
+ *
+ * - `network`: the request never got an HTTP answer (DNS, connection reset, TLS).
+ * - `timeout`: the overall deadline of one request fired.
+ * - `response_too_large`: the body was larger than the configured cap.
+ * - `invalid_response`: the server answered, but not with what RFC 6749 / RFC 8693 / the
+ *   adapter's schema require (wrong status, content type, JSON shape, token type, ...).
+ * - `oauth_error`: the server sent an RFC 6749 §5.2 error that is neither a policy refusal nor a
+ *   rejected subject token (`invalid_client`, `unsupported_grant_type`, `server_error`, ...).
+ * - `policy_refused`: the authorization server refused by policy (`access_denied`,
+ *   `invalid_target`, `invalid_scope`, `unauthorized_client`). Never retried.
+ * - `subject_token_rejected`: the user's ID token was refused (`invalid_grant`, or
+ *   `invalid_request` about the subject token): the user must sign in again.
+ * - `configuration`: the client is set up wrongly (bad options, unknown adapter, metadata whose
+ *   issuer differs from the configured one, `invalid_client`).
+ */
+export type ExchangeErrorCode =
+  | 'network'
+  | 'timeout'
+  | 'response_too_large'
+  | 'invalid_response'
+  | 'oauth_error'
+  | 'policy_refused'
+  | 'subject_token_rejected'
+  | 'configuration';
+
+/** The named step of the exchange pipeline in which an error was raised. */
+export type ExchangeStep =
+  | 'resolve'
+  | 'build'
+  | 'authenticate'
+  | 'send'
+  | 'parse'
+  | 'finish'
+  | 'cache';
+
+export interface ExchangeErrorOptions {
+  code: ExchangeErrorCode;
+  step: ExchangeStep;
+  /** The OAuth `error` code the server sent, if any. */
+  error?: string;
+  /** The server's `error_description`; sanitised by the constructor. */
+  errorDescription?: string;
+  /** The HTTP status of the response, if there was one. */
+  status?: number;
+  /** Whether trying the same request again could succeed. */
+  retryable?: boolean;
+  cause?: unknown;
+}
+
+const MAX_DESCRIPTION = 300;
+
+/**
+ * Makes server-supplied text safe to show or log: control characters removed, length capped.
+ * The result is still untrusted text from the server.
+ */
+export function sanitizeDescription(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
+  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '');
+  return clean.length > MAX_DESCRIPTION ? `${clean.slice(0, MAX_DESCRIPTION)}…` : clean;
+}
+
+/**
+ * The one error type of onbehalf. Every failure of an exchange is an `ExchangeError` with a
+ * `code` from a closed set, the pipeline `step` that failed, the server's OAuth fields when it
+ * sent them, and the underlying error as `cause`. Messages never contain a token, an assertion,
+ * a secret or a password.
+ */
+export class ExchangeError extends Error {
+  override readonly name: string = 'ExchangeError';
+  readonly code: ExchangeErrorCode;
+  readonly step: ExchangeStep;
+  readonly error: string | undefined;
+  /** Untrusted server text, control characters removed and capped at 300 characters. */
+  readonly errorDescription: string | undefined;
+  readonly status: number | undefined;
+  readonly retryable: boolean;
+
+  constructor(message: string, options: ExchangeErrorOptions) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = options.code;
+    this.step = options.step;
+    this.error = options.error;
+    this.errorDescription =
+      options.errorDescription === undefined
+        ? undefined
+        : sanitizeDescription(options.errorDescription);
+    this.status = options.status;
+    this.retryable = options.retryable ?? false;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      message: this.message,
+      code: this.code,
+      step: this.step,
+      error: this.error,
+      errorDescription: this.errorDescription,
+      status: this.status,
+      retryable: this.retryable,
+    };
+  }
+}
+
+/** An authorization server refused by policy; never retried, never worked around. */
+export class PolicyRefusalError extends ExchangeError {
+  override readonly name = 'PolicyRefusalError';
+}
+
+/** The subject token (the user's ID token) was refused: the user must sign in again. */
+export class SubjectTokenRejectedError extends ExchangeError {
+  override readonly name = 'SubjectTokenRejectedError';
+}
+
+/** True when `value` is an `ExchangeError`, and of `code` when one is given. */
+export function isExchangeError(value: unknown, code?: ExchangeErrorCode): value is ExchangeError {
+  return value instanceof ExchangeError && (code === undefined || value.code === code);
+}
