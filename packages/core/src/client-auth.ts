@@ -12,6 +12,7 @@ export interface ClientAuth {
   apply(request: ClientAuthRequest): Promise<void>;
 }
 
+/** One HTTP attempt of a token request, as client authentication sees and amends it. */
 export interface ClientAuthRequest {
   readonly clientId: string;
   /** The exact token endpoint URL being called. */

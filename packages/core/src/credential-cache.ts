@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import type { Credential } from './adapter.js';
+import type { CacheStore } from './cache.js';
+import { type CacheKeyParts, cacheKey } from './cache-key.js';
+import { sha256 } from './hash.js';
+
+/** The longest a credential stays cached, whatever its lifetime: 24 hours. */
+export const MAX_ENTRY_TTL_MS = 86_400_000;
+// Generation markers must outlive every entry written before them (see `evict`).
+const GENERATION_TTL_MS = MAX_ENTRY_TTL_MS + 3_600_000;
+const GLOBAL_GENERATION = 'onbehalf:generation';
+
+interface Entry {
+  readonly credential: Credential;
+  /** When the entry stops being served: `expiresAt` minus the margin, in milliseconds. */
+  readonly staleAt: number;
+}
+
+function isEntry(value: unknown): value is Entry {
+  const entry = value as Partial<Entry> | undefined;
+  return (
+    typeof entry === 'object' &&
+    entry !== null &&
+    typeof entry.staleAt === 'number' &&
+    entry.credential?.expiresAt instanceof Date
+  );
+}
+
+/** Outcome of a cached run: the credential, and whether it came from the cache. */
+export interface CachedOutcome<C extends Credential> {
+  readonly credential: C;
+  readonly hit: boolean;
+}
+
+/**
+ * The **cache** step: credentials stored until `marginMs` before they expire, checked again
+ * against the client clock on every read; one exchange per key however many callers wait;
+ * failures never stored, so a failed refresh never serves the old credential.
+ *
+ * Eviction works through generation markers kept in the store: evicting a user (or
+ * everything) writes a fresh marker that is part of every key, so older entries are never
+ * read again, in this process or any other sharing the store, and expire on their own.
+ */
+export class CredentialCache {
+  readonly #store: CacheStore;
+  readonly #marginMs: number;
+  readonly #clock: () => number;
+  readonly #onStoreError: (error: unknown) => void;
+  readonly #inFlight = new Map<string, Promise<CachedOutcome<Credential>>>();
+
+  constructor(options: {
+    store: CacheStore;
+    marginMs: number;
+    clock: () => number;
+    onStoreError: (error: unknown) => void;
+  }) {
+    this.#store = options.store;
+    this.#marginMs = options.marginMs;
+    this.#clock = options.clock;
+    this.#onStoreError = options.onStoreError;
+  }
+
+  /**
+   * The cached credential for `parts` when fresh, else the result of `produce`, stored when it
+   * lives longer than the margin. Concurrent calls for one key share one `produce`.
+   */
+  async run<C extends Credential>(
+    parts: CacheKeyParts,
+    produce: () => Promise<C>,
+  ): Promise<CachedOutcome<C>> {
+    const key = cacheKey(parts, await this.#generations(parts.subject.identity));
+    const shared = this.#inFlight.get(key);
+    if (shared !== undefined) return shared as Promise<CachedOutcome<C>>;
+
+    const outcome = (async (): Promise<CachedOutcome<C>> => {
+      const subjectExpired =
+        parts.subject.expiresAt !== undefined && parts.subject.expiresAt <= this.#clock();
+      if (!subjectExpired) {
+        const cached = await this.#read(key);
+        if (cached !== undefined) return { credential: cached as C, hit: true };
+      }
+      const credential = await produce();
+      await this.#write(key, credential);
+      return { credential, hit: false };
+    })();
+    this.#inFlight.set(key, outcome);
+    try {
+      return await outcome;
+    } finally {
+      this.#inFlight.delete(key);
+    }
+  }
+
+  /** Makes every cached credential of one user unreachable (logout). */
+  async evict(identity: string): Promise<void> {
+    await this.#store.set(this.#generationKey(identity), randomUUID(), GENERATION_TTL_MS);
+  }
+
+  /** Makes every cached credential unreachable. */
+  async clear(): Promise<void> {
+    await this.#store.set(GLOBAL_GENERATION, randomUUID(), GENERATION_TTL_MS);
+  }
+
+  #generationKey(identity: string): string {
+    return `onbehalf:generation:${sha256(identity)}`;
+  }
+
+  async #generations(identity: string): Promise<string[]> {
+    const read = async (key: string): Promise<string> => {
+      const value = await this.#safely(() => this.#store.get(key));
+      return typeof value === 'string' ? value : '0';
+    };
+    return Promise.all([read(GLOBAL_GENERATION), read(this.#generationKey(identity))]);
+  }
+
+  async #read(key: string): Promise<Credential | undefined> {
+    const value = await this.#safely(() => this.#store.get(key));
+    if (!isEntry(value)) return undefined;
+    if (value.staleAt <= this.#clock()) {
+      await this.#safely(() => this.#store.delete(key));
+      return undefined;
+    }
+    return value.credential;
+  }
+
+  async #write(key: string, credential: Credential): Promise<void> {
+    const staleAt = credential.expiresAt.getTime() - this.#marginMs;
+    const ttl = Math.min(staleAt - this.#clock(), MAX_ENTRY_TTL_MS);
+    if (!(ttl > 0)) return;
+    const entry: Entry = { credential, staleAt };
+    await this.#safely(() => this.#store.set(key, entry, ttl));
+  }
+
+  async #safely<T>(operation: () => T | Promise<T>): Promise<T | undefined> {
+    try {
+      return await operation();
+    } catch (error) {
+      this.#onStoreError(error);
+      return undefined;
+    }
+  }
+}

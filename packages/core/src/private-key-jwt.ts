@@ -1,0 +1,204 @@
+import { KeyObject, randomUUID } from 'node:crypto';
+import { importJWK, type JWK, SignJWT } from 'jose';
+import type { ClientAuth, ClientAuthRequest } from './client-auth.js';
+import { ClientAssertionType } from './constants.js';
+import { ExchangeError } from './errors.js';
+import { safeCause } from './safe-cause.js';
+import { ensureSingleCredential } from './single-credential.js';
+
+/** Asymmetric JWS algorithms accepted for client assertions (RFC 7518 §3.1, RFC 8037 §3.1). */
+export const ASSERTION_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+] as const;
+
+/** One of `ASSERTION_ALGORITHMS`. */
+export type AssertionAlgorithm = (typeof ASSERTION_ALGORITHMS)[number];
+
+/** The protected header of a client assertion. */
+export interface AssertionHeader {
+  readonly alg: AssertionAlgorithm;
+  readonly kid: string;
+  readonly typ: 'JWT';
+}
+
+/** The claims of a client assertion (RFC 7523 §3). */
+export interface AssertionClaims {
+  readonly iss: string;
+  readonly sub: string;
+  readonly aud: string;
+  readonly jti: string;
+  readonly iat: number;
+  readonly exp: number;
+}
+
+/** Signs a client assertion elsewhere (a KMS or HSM) and returns the compact JWS. */
+export type AssertionSigner = (header: AssertionHeader, claims: AssertionClaims) => Promise<string>;
+
+interface CommonOptions {
+  /** The `kid` of the registered public key. Taken from a JWK's own `kid` when omitted. */
+  readonly kid?: string;
+  /** Defaults to the JWK's `alg`, else the key's natural algorithm (RSA → RS256, P-256 → ES256). */
+  readonly alg?: AssertionAlgorithm;
+  /**
+   * The assertion `aud`: the exact token endpoint being called (default, what Okta requires) or
+   * the issuer of the server being called.
+   */
+  readonly audience?: 'token-endpoint' | 'issuer';
+  /** Assertion lifetime in seconds: 1 to 300. Defaults to 120. */
+  readonly lifetimeSeconds?: number;
+}
+
+/** Options of `privateKeyJwt`: a local private key, or a signer callback. */
+export type PrivateKeyJwtOptions =
+  | (CommonOptions & { readonly key: JWK | KeyObject | CryptoKey; readonly sign?: undefined })
+  | (CommonOptions & {
+      readonly sign: AssertionSigner;
+      readonly kid: string;
+      readonly alg: AssertionAlgorithm;
+      readonly key?: undefined;
+    });
+
+function configurationError(message: string, cause?: unknown): ExchangeError {
+  return new ExchangeError(`privateKeyJwt: ${message}`, {
+    code: 'configuration',
+    step: 'authenticate',
+    cause: safeCause(cause),
+  });
+}
+
+const CURVE_ALGORITHMS: Record<string, AssertionAlgorithm> = {
+  'P-256': 'ES256',
+  'P-384': 'ES384',
+  'P-521': 'ES512',
+  prime256v1: 'ES256',
+  secp384r1: 'ES384',
+  secp521r1: 'ES512',
+  Ed25519: 'EdDSA',
+};
+
+function naturalAlgorithm(key: JWK | KeyObject | CryptoKey): AssertionAlgorithm | undefined {
+  if (key instanceof KeyObject) {
+    const type = key.asymmetricKeyType;
+    if (type === 'rsa') return 'RS256';
+    if (type === 'rsa-pss') return 'PS256';
+    if (type === 'ed25519') return 'EdDSA';
+    return CURVE_ALGORITHMS[key.asymmetricKeyDetails?.namedCurve ?? ''];
+  }
+  if (isCryptoKey(key)) {
+    const algorithm = key.algorithm as { name: string; namedCurve?: string };
+    if (algorithm.name === 'RSASSA-PKCS1-v1_5') return 'RS256';
+    if (algorithm.name === 'RSA-PSS') return 'PS256';
+    return CURVE_ALGORITHMS[algorithm.namedCurve ?? algorithm.name];
+  }
+  if (typeof key.alg === 'string') return key.alg as AssertionAlgorithm;
+  if (key.kty === 'RSA') return 'RS256';
+  if (key.kty === 'OKP') return 'EdDSA';
+  return CURVE_ALGORITHMS[key.crv ?? ''];
+}
+
+function isCryptoKey(value: unknown): value is CryptoKey {
+  return typeof CryptoKey !== 'undefined' && value instanceof CryptoKey;
+}
+
+function checkPrivate(key: JWK | KeyObject | CryptoKey): void {
+  if (key instanceof KeyObject || isCryptoKey(key)) {
+    if (key.type !== 'private') throw configurationError('"key" must be a private key');
+    return;
+  }
+  if (typeof key !== 'object' || key === null || typeof key.kty !== 'string') {
+    throw configurationError('"key" must be a private JWK, a KeyObject or a CryptoKey');
+  }
+  if (key.kty === 'oct' || typeof key.d !== 'string') {
+    throw configurationError('"key" must be the private half of an asymmetric key');
+  }
+}
+
+/**
+ * `private_key_jwt` client authentication (RFC 7523 §2.2 and §3, OpenID Connect Core §9):
+ * a JWT with `iss` = `sub` = the client id, a single `aud` (the exact token endpoint by
+ * default, or the issuer), a fresh `jti`, `iat` now and a short `exp`, signed with the
+ * client's private key or by a signer callback. A new assertion is made for every HTTP
+ * attempt, retries included.
+ *
+ * @example privateKeyJwt({ key: privateJwk, kid: 'agent-key', alg: 'ES256' })
+ */
+export function privateKeyJwt(options: PrivateKeyJwtOptions): ClientAuth {
+  const audience = options.audience ?? 'token-endpoint';
+  const lifetime = options.lifetimeSeconds ?? 120;
+  if (audience !== 'token-endpoint' && audience !== 'issuer') {
+    throw configurationError('"audience" must be "token-endpoint" or "issuer"');
+  }
+  if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > 300) {
+    throw configurationError('"lifetimeSeconds" must be an integer from 1 to 300');
+  }
+  const sign = options.sign ?? localSigner(options);
+  const kid =
+    options.kid ?? (options.key && !isKeyInstance(options.key) ? options.key.kid : undefined);
+  const alg = options.alg ?? (options.key ? naturalAlgorithm(options.key) : undefined);
+  if (typeof sign !== 'function') throw configurationError('"sign" must be a function');
+  if (typeof kid !== 'string' || kid.length === 0) {
+    throw configurationError('"kid" must be a non-empty string');
+  }
+  if (alg === undefined || !(ASSERTION_ALGORITHMS as readonly string[]).includes(alg)) {
+    throw configurationError(`"alg" must be one of ${ASSERTION_ALGORITHMS.join(', ')}`);
+  }
+
+  return {
+    method: 'private_key_jwt',
+    async apply(request: ClientAuthRequest): Promise<void> {
+      ensureSingleCredential(request);
+      const aud = audience === 'issuer' ? request.issuer : request.tokenEndpoint;
+      if (aud === undefined) {
+        throw configurationError('"audience: issuer" needs a client built with an issuer');
+      }
+      const iat = Math.floor(request.now / 1000);
+      const claims: AssertionClaims = {
+        iss: request.clientId,
+        sub: request.clientId,
+        aud,
+        jti: randomUUID(),
+        iat,
+        exp: iat + lifetime,
+      };
+      let assertion: string;
+      try {
+        assertion = await sign({ alg, kid, typ: 'JWT' }, claims);
+      } catch (error) {
+        throw configurationError('signing the client assertion failed', error);
+      }
+      if (typeof assertion !== 'string' || !/^[\w-]+\.[\w-]+\.[\w-]+$/.test(assertion)) {
+        throw configurationError('the signer did not return a compact JWS');
+      }
+      request.form.set('client_assertion_type', ClientAssertionType.jwtBearer);
+      request.form.set('client_assertion', assertion);
+    },
+  };
+}
+
+function isKeyInstance(key: JWK | KeyObject | CryptoKey): key is KeyObject | CryptoKey {
+  return key instanceof KeyObject || isCryptoKey(key);
+}
+
+function localSigner(options: CommonOptions & { readonly key?: JWK | KeyObject | CryptoKey }) {
+  const key = options.key;
+  if (key === undefined) throw configurationError('pass either "key" or "sign"');
+  checkPrivate(key);
+  let imported: Promise<CryptoKey | KeyObject | Uint8Array> | undefined;
+  return async (header: AssertionHeader, claims: AssertionClaims): Promise<string> => {
+    imported ??= isKeyInstance(key) ? Promise.resolve(key) : importJWK(key, header.alg);
+    const signingKey = await imported.catch((error: unknown) => {
+      imported = undefined;
+      throw error;
+    });
+    return new SignJWT({ ...claims }).setProtectedHeader({ ...header }).sign(signingKey);
+  };
+}

@@ -1,0 +1,86 @@
+import { ExchangeError } from './errors.js';
+import type { RawResponse } from './transport.js';
+
+/** How failed attempts are retried. */
+export interface RetryOptions {
+  /** Total attempts, 1 to 3. Defaults to 3. */
+  readonly attempts?: number;
+  /** First backoff delay before jitter, in milliseconds. Defaults to 200. */
+  readonly baseDelayMs?: number;
+  /** The longest `Retry-After` wait honoured, in milliseconds. Defaults to 10 000. */
+  readonly maxRetryAfterMs?: number;
+  /** Waits between attempts; replaceable so tests can record the waits. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** `RetryOptions` with every default filled in. */
+export interface RetryPolicy {
+  readonly attempts: number;
+  readonly baseDelayMs: number;
+  readonly maxRetryAfterMs: number;
+  readonly sleep: (ms: number) => Promise<void>;
+}
+
+/** Fills in the defaults of `RetryOptions`. */
+export function retryPolicy(options: RetryOptions | undefined): RetryPolicy {
+  return {
+    attempts: options?.attempts ?? 3,
+    baseDelayMs: options?.baseDelayMs ?? 200,
+    maxRetryAfterMs: options?.maxRetryAfterMs ?? 10_000,
+    sleep: options?.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+  };
+}
+
+/** Whether an HTTP status may succeed when retried: 5xx and 429 (RFC 6585 §4). */
+export function isRetryableStatus(status: number): boolean {
+  return status === 429 || status >= 500;
+}
+
+/**
+ * Milliseconds to wait from a `Retry-After` header (RFC 9110 §10.2.3): delay-seconds or an
+ * HTTP date. `undefined` when absent or unreadable.
+ */
+export function parseRetryAfter(value: string | null, now: number): number | undefined {
+  if (value === null) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Exponential backoff with equal jitter: half the step fixed, half random. */
+export function backoffDelay(attempt: number, baseDelayMs: number, random = Math.random): number {
+  const step = baseDelayMs * 2 ** (attempt - 1);
+  return Math.round(step / 2 + (random() * step) / 2);
+}
+
+/**
+ * Runs `attempt` until it gives an answer that should not be retried, at most
+ * `policy.attempts` times. Retries network errors, 5xx and 429 only, never a 4xx or a timeout;
+ * waits `Retry-After` (capped at `maxRetryAfterMs`) when the server sent one, else a jittered
+ * backoff. The last answer is returned as is, even a 503: the parse step classifies it.
+ */
+export async function withRetries(
+  attempt: (number: number) => Promise<RawResponse>,
+  policy: RetryPolicy,
+  now: () => number,
+): Promise<{ response: RawResponse; attempts: number }> {
+  for (let number = 1; ; number += 1) {
+    const last = number >= policy.attempts;
+    let response: RawResponse;
+    try {
+      response = await attempt(number);
+    } catch (error) {
+      if (last || !(error instanceof ExchangeError) || error.code !== 'network') throw error;
+      await policy.sleep(backoffDelay(number, policy.baseDelayMs));
+      continue;
+    }
+    if (last || !isRetryableStatus(response.status)) return { response, attempts: number };
+    const retryAfter = parseRetryAfter(response.headers.get('retry-after'), now());
+    const wait =
+      retryAfter === undefined
+        ? backoffDelay(number, policy.baseDelayMs)
+        : Math.min(retryAfter, policy.maxRetryAfterMs);
+    await policy.sleep(wait);
+  }
+}

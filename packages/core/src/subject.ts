@@ -1,0 +1,53 @@
+import { decodeJwt } from 'jose';
+import { ExchangeError } from './errors.js';
+import { sha256 } from './hash.js';
+
+/** The largest subject token accepted, in characters. */
+export const MAX_SUBJECT_TOKEN_LENGTH = 16_384;
+
+/** What core knows about the subject token without trusting it. */
+export interface Subject {
+  /** Stable per user: hash of the ID token's `iss` and `sub`, or of the whole token. */
+  readonly identity: string;
+  /** Hash of the exact token. */
+  readonly tokenHash: string;
+  /** The token's `exp` in milliseconds, when it is a JWT that has one. */
+  readonly expiresAt: number | undefined;
+}
+
+/** Checks the subject token is a non-empty string of bounded size (the **build** step). */
+export function checkSubjectToken(value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new ExchangeError('"subjectToken" must be a non-empty string', {
+      code: 'configuration',
+      step: 'build',
+    });
+  }
+  if (value.length > MAX_SUBJECT_TOKEN_LENGTH) {
+    throw new ExchangeError(
+      `"subjectToken" is longer than ${MAX_SUBJECT_TOKEN_LENGTH} characters`,
+      { code: 'configuration', step: 'build' },
+    );
+  }
+  return value;
+}
+
+/**
+ * Reads the user's identity from an ID token (OpenID Connect Core §2: `iss` + `sub`) by
+ * decoding it WITHOUT verifying it. It only groups cache entries per user (for eviction);
+ * a cache hit also requires the exact same token, which the server verified when it was
+ * exchanged. A token that is not a decodable JWT is identified by its hash.
+ */
+export function readSubject(token: string): Subject {
+  const tokenHash = sha256(token);
+  try {
+    const claims = decodeJwt(token);
+    if (typeof claims.iss === 'string' && typeof claims.sub === 'string') {
+      const expiresAt = typeof claims.exp === 'number' ? claims.exp * 1000 : undefined;
+      return { identity: sha256(JSON.stringify([claims.iss, claims.sub])), tokenHash, expiresAt };
+    }
+  } catch {
+    // Not a JWT: fall through to the hash of the token.
+  }
+  return { identity: tokenHash, tokenHash, expiresAt: undefined };
+}

@@ -1,0 +1,110 @@
+import type { ClientAuth } from './client-auth.js';
+import { ExchangeError } from './errors.js';
+import { parseTokenResponse, type RequestKind } from './parse.js';
+import { type RetryPolicy, withRetries } from './retry.js';
+import { safeCause } from './safe-cause.js';
+import { baseHeaders, sendOnce, type TransportOptions } from './transport.js';
+
+/** Everything the steps after **build** share within one client. */
+export interface Runtime extends TransportOptions {
+  readonly retry: RetryPolicy;
+  /** Milliseconds since the epoch. */
+  readonly clock: () => number;
+}
+
+/** One POST to a token endpoint. */
+export interface TokenCall {
+  readonly tokenEndpoint: string;
+  readonly issuer: string | undefined;
+  /** The form without client authentication. */
+  readonly form: Readonly<Record<string, string>>;
+  readonly clientId: string;
+  readonly auth: ClientAuth;
+  readonly kind: RequestKind;
+  /** Called once per HTTP attempt. */
+  readonly onAttempt?: (() => void) | undefined;
+}
+
+const SECRET_FIELDS = [
+  'subject_token',
+  'actor_token',
+  'assertion',
+  'client_secret',
+  'client_assertion',
+];
+
+function collectSecrets(form: URLSearchParams, headers: Headers, into: Set<string>): void {
+  for (const field of SECRET_FIELDS) {
+    const value = form.get(field);
+    if (value !== null) into.add(value);
+  }
+  const authorization = headers.get('authorization');
+  if (authorization !== null) {
+    into.add(authorization);
+    const basic = /^Basic (.+)$/i.exec(authorization)?.[1];
+    const secret = basic && Buffer.from(basic, 'base64').toString('utf8').split(':')[1];
+    if (secret) into.add(decodeURIComponent(secret.replace(/\+/g, ' ')));
+  }
+}
+
+/**
+ * The **authenticate**, **send** and **parse** steps of one token request: every HTTP attempt
+ * gets a freshly built form and fresh client authentication (so a `private_key_jwt` assertion
+ * is never reused), retries follow the client's policy, and the final answer is parsed into a
+ * plain JSON object or a classified `ExchangeError`.
+ */
+export async function callTokenEndpoint(
+  call: TokenCall,
+  runtime: Runtime,
+): Promise<Record<string, unknown>> {
+  const secrets = new Set<string>();
+  const { response } = await withRetries(
+    async () => {
+      call.onAttempt?.();
+      const form = new URLSearchParams(call.form);
+      const headers = baseHeaders();
+      headers.set('content-type', 'application/x-www-form-urlencoded');
+      await authenticate(call, form, headers, runtime.clock());
+      collectSecrets(form, headers, secrets);
+      return sendOnce(
+        { method: 'POST', url: call.tokenEndpoint, headers, body: form.toString() },
+        runtime,
+      );
+    },
+    runtime.retry,
+    runtime.clock,
+  );
+  return parseTokenResponse(response, { kind: call.kind, url: call.tokenEndpoint, secrets });
+}
+
+async function authenticate(
+  call: TokenCall,
+  form: URLSearchParams,
+  headers: Headers,
+  now: number,
+): Promise<void> {
+  try {
+    await call.auth.apply({
+      clientId: call.clientId,
+      tokenEndpoint: call.tokenEndpoint,
+      issuer: call.issuer,
+      form,
+      headers,
+      now,
+    });
+  } catch (error) {
+    if (error instanceof ExchangeError) throw error;
+    throw new ExchangeError('Client authentication could not be added to the request', {
+      code: 'configuration',
+      step: 'authenticate',
+      cause: safeCause(error),
+    });
+  }
+  const keys = [...form.keys()];
+  if (new Set(keys).size !== keys.length) {
+    throw new ExchangeError('A form parameter would be sent twice', {
+      code: 'configuration',
+      step: 'authenticate',
+    });
+  }
+}
