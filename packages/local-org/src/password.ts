@@ -1,0 +1,45 @@
+import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+
+const scryptAsync = promisify(scrypt) as (
+  password: string,
+  salt: Buffer,
+  keylen: number,
+) => Promise<Buffer>;
+
+const KEY_LENGTH = 32;
+
+/**
+ * Hashes a password for the `passwordHash` field of a configured user:
+ * `scrypt$<salt>$<hash>`, salt 16 random bytes and hash 32 bytes, both base64url, scrypt with
+ * Node's defaults (N = 16384, r = 8, p = 1).
+ */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const hash = await scryptAsync(password, salt, KEY_LENGTH);
+  return `scrypt$${salt.toString('base64url')}$${hash.toString('base64url')}`;
+}
+
+/**
+ * Checks a password against a plain configured password or a `scrypt$<salt>$<hash>` hash, in
+ * constant time with respect to the stored value.
+ */
+export async function verifyPassword(
+  password: string,
+  stored: { password?: string | undefined; passwordHash?: string | undefined },
+): Promise<boolean> {
+  if (stored.passwordHash !== undefined) {
+    const [, salt, hash] = stored.passwordHash.split('$');
+    if (!salt || !hash) return false;
+    const expected = Buffer.from(hash, 'base64url');
+    const actual = await scryptAsync(password, Buffer.from(salt, 'base64url'), expected.length);
+    return timingSafeEqual(actual, expected);
+  }
+  if (stored.password === undefined) return false;
+  // Hash both sides so the comparison does not leak the stored password's length.
+  const [a, b] = await Promise.all([
+    scryptAsync(password, Buffer.alloc(16), KEY_LENGTH),
+    scryptAsync(stored.password, Buffer.alloc(16), KEY_LENGTH),
+  ]);
+  return timingSafeEqual(a, b);
+}

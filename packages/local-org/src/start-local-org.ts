@@ -1,0 +1,162 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { MemoryReplayStore } from '@onbehalf/id-jag';
+import type Provider from 'oidc-provider';
+import { AuditLog, type AuditRecord, type AuditSink } from './audit.js';
+import { auditTokenEndpoint } from './audit-middleware.js';
+import { defaultOrgConfig } from './config/default-org.js';
+import { validateConfig } from './config/load-config.js';
+import type { OrgConfig, OrgConfigInput } from './config/schema.js';
+import {
+  CUSTOM_SERVER_ROUTES,
+  createCustomServerProvider,
+} from './custom-server/custom-server-provider.js';
+import { createRouter } from './http/router.js';
+import { loadOrCreateKeys } from './keys.js';
+import { answerMissingClientAuthAsInvalidClient } from './org/client-auth-errors.js';
+import { createOrgProvider, ORG_ROUTES } from './org/org-provider.js';
+import { buildOrgModel, type CustomServerModel } from './org-model.js';
+
+/** Where and how to run the org. */
+export interface StartOptions {
+  /** TCP port; 0 (the default) picks a free one. */
+  port?: number;
+  /** Interface to listen on. Default `127.0.0.1`: the org is for local development only. */
+  host?: string;
+  /** Directory that keeps the signing keys across restarts (`keys.json`, mode 0600). */
+  dataDir?: string;
+  /** Called with every audit record as it is written. */
+  onAudit?: AuditSink;
+}
+
+/** What a client needs to know about a custom authorization server. */
+export interface CustomServerInfo {
+  id: string;
+  issuer: string;
+  tokenEndpoint: string;
+  jwksUri: string;
+  metadataUrl: string;
+  audience: string;
+  scopes: readonly string[];
+}
+
+/** A running local org. */
+export interface LocalOrg {
+  /** The org's issuer, e.g. `http://127.0.0.1:4000`. */
+  readonly issuer: string;
+  /** The validated configuration it runs. */
+  readonly config: OrgConfig;
+  /** An absolute URL on the org, e.g. `org.url('/oauth2/v1/token')`. */
+  url(path: string): string;
+  /** A configured custom authorization server's URLs and audience. */
+  customServer(id: string): CustomServerInfo;
+  /** Every token request so far, one record each (see `AuditRecord`). */
+  readonly audit: readonly AuditRecord[];
+  /** Closes the server and every open connection. */
+  stop(): Promise<void>;
+}
+
+function info(model: CustomServerModel): CustomServerInfo {
+  return {
+    id: model.config.id,
+    issuer: model.issuer,
+    tokenEndpoint: model.tokenEndpoint,
+    jwksUri: model.jwksUri,
+    metadataUrl: model.metadataUrl,
+    audience: model.config.audience,
+    scopes: [...model.config.scopes],
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+/**
+ * Starts an org that answers as an Okta org does for AI agent token exchange (WIRE.md): the org
+ * authorization server (sign-in with Authorization Code + PKCE, ID tokens, token exchange for an
+ * ID-JAG, a vaulted secret or a service account), every configured custom authorization server
+ * (JWT-bearer grant for ID-JAGs, RFC 9068 access tokens) and the vault, on one HTTP port.
+ *
+ * @param config The org; the built-in default org (`defaultOrgConfig()`) when omitted.
+ * @example
+ * const org = await startLocalOrg();
+ * const tokens = await signIn(org.issuer, { username: demo.user.username, ... });
+ * await org.stop();
+ * @throws {ConfigError} for an invalid configuration, naming the path of each bad field.
+ */
+export async function startLocalOrg(
+  config?: OrgConfigInput | OrgConfig,
+  options: StartOptions = {},
+): Promise<LocalOrg> {
+  const valid = validateConfig(config ?? defaultOrgConfig());
+  const keys = await loadOrCreateKeys(
+    valid.customServers.map((s) => s.id),
+    options.dataDir,
+  );
+  const audit = new AuditLog(options.onAudit ? [options.onAudit] : []);
+
+  let handler: ReturnType<typeof createRouter> | undefined;
+  const server = createServer((req, res) => {
+    if (!handler) {
+      res.writeHead(503).end();
+      return;
+    }
+    handler(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ error: 'server_error' }));
+    });
+  });
+  // Against slow clients: the whole request within 10 s, its headers within 5 s.
+  server.requestTimeout = 10_000;
+  server.headersTimeout = 5_000;
+  server.keepAliveTimeout = 5_000;
+  server.maxHeadersCount = 100;
+
+  const host = options.host ?? '127.0.0.1';
+  const address = await listen(server, options.port ?? 0, host);
+  const hostname = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const issuer = `http://${hostname}:${address.port}`;
+
+  const org = buildOrgModel(valid, issuer, keys, audit, new MemoryReplayStore());
+  const orgProvider = createOrgProvider(org, keys.cookieKeys);
+  auditTokenEndpoint(orgProvider, audit, issuer, ORG_ROUTES.token);
+  answerMissingClientAuthAsInvalidClient(orgProvider, ORG_ROUTES.token);
+
+  const customServers = new Map<string, { model: CustomServerModel; provider: Provider }>();
+  for (const model of org.servers.values()) {
+    const provider = createCustomServerProvider(org, model, keys.cookieKeys);
+    auditTokenEndpoint(provider, audit, model.issuer, CUSTOM_SERVER_ROUTES.token);
+    answerMissingClientAuthAsInvalidClient(provider, CUSTOM_SERVER_ROUTES.token);
+    customServers.set(model.config.id, { model, provider });
+  }
+  handler = createRouter({ org, orgProvider, customServers });
+
+  let stopped: Promise<void> | undefined;
+  return {
+    issuer,
+    config: valid,
+    url: (path) => new URL(path, `${issuer}/`).href,
+    customServer(id) {
+      const model = org.servers.get(id);
+      if (!model) throw new Error(`no custom server "${id}" in this org`);
+      return info(model);
+    },
+    get audit() {
+      return audit.records;
+    },
+    stop() {
+      stopped ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demo, type LocalOrg, SignInError, signIn, startLocalOrg } from '../src/index.js';
+import { authorize, authorizeUrl, Browser, pkcePair, redeemCode } from './flow.js';
+
+let org: LocalOrg;
+
+beforeAll(async () => {
+  org = await startLocalOrg();
+});
+afterAll(() => org.stop());
+
+describe('Authorization Code + PKCE sign-in over HTTP', () => {
+  it('signs the demo user in and the ID token verifies against the org JWKS', async () => {
+    const tokens = await signIn(org.issuer, {
+      username: demo.user.username,
+      password: demo.user.password,
+      clientId: demo.webApp.clientId,
+      clientSecret: demo.webApp.clientSecret,
+      redirectUri: demo.webApp.redirectUris[1] as string,
+    });
+    expect(tokens.accessToken).toEqual(expect.any(String));
+    expect(tokens.expiresIn).toBeGreaterThan(0);
+
+    const { payload, protectedHeader } = await jwtVerify(
+      tokens.idToken,
+      createRemoteJWKSet(new URL(org.url('/oauth2/v1/keys'))),
+      { issuer: org.issuer, audience: demo.webApp.clientId, algorithms: ['RS256'] },
+    );
+    expect(protectedHeader.alg).toBe('RS256');
+    expect(payload).toMatchObject({
+      sub: demo.user.id,
+      email: demo.user.email,
+      name: demo.user.name,
+    });
+    expect(payload.nonce).toEqual(expect.any(String));
+    expect(payload.auth_time).toEqual(expect.any(Number));
+  });
+
+  it('publishes Okta paths in its discovery document', async () => {
+    const response = await fetch(org.url('/.well-known/openid-configuration'));
+    const metadata = (await response.json()) as Record<string, unknown>;
+    expect(metadata).toMatchObject({
+      issuer: org.issuer,
+      authorization_endpoint: org.url('/oauth2/v1/authorize'),
+      token_endpoint: org.url('/oauth2/v1/token'),
+      jwks_uri: org.url('/oauth2/v1/keys'),
+      code_challenge_methods_supported: ['S256'],
+    });
+    expect(metadata.grant_types_supported).toContain(
+      'urn:ietf:params:oauth:grant-type:token-exchange',
+    );
+  });
+
+  it('refuses a wrong password with a typed error', async () => {
+    const attempt = signIn(org.issuer, {
+      username: demo.user.username,
+      password: 'not-the-password',
+      clientId: demo.webApp.clientId,
+      clientSecret: demo.webApp.clientSecret,
+      redirectUri: demo.webApp.redirectUris[0] as string,
+    });
+    await expect(attempt).rejects.toBeInstanceOf(SignInError);
+    await expect(attempt).rejects.toMatchObject({ code: 'credentials' });
+  });
+
+  it('refuses an authorization request without PKCE', async () => {
+    const back = await authorize(org, { challenge: null, method: null });
+    expect(back.searchParams.get('error')).toBe('invalid_request');
+    expect(back.searchParams.get('code')).toBeNull();
+  });
+
+  it('refuses the plain PKCE method', async () => {
+    const { verifier } = pkcePair();
+    const back = await authorize(org, { challenge: verifier, method: 'plain' });
+    expect(back.searchParams.get('error')).toBe('invalid_request');
+    expect(back.searchParams.get('code')).toBeNull();
+  });
+
+  it('refuses a code with a wrong or missing verifier', async () => {
+    const { challenge } = pkcePair();
+    const back = await authorize(org, { challenge });
+    const code = back.searchParams.get('code');
+    expect(code).toEqual(expect.any(String));
+    const wrong = await redeemCode(org, code as string, pkcePair().verifier);
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error).toBe('invalid_grant');
+    expect(wrong.body.id_token).toBeUndefined();
+
+    const again = await authorize(org, { challenge });
+    const missing = await redeemCode(org, again.searchParams.get('code') as string, undefined);
+    expect(missing.status).toBe(400);
+    expect(missing.body.error).toBe('invalid_grant');
+  });
+
+  it('refuses a code redeemed twice', async () => {
+    const { challenge, verifier } = pkcePair();
+    const back = await authorize(org, { challenge });
+    const code = back.searchParams.get('code') as string;
+    const first = await redeemCode(org, code, verifier);
+    expect(first.status).toBe(200);
+    expect(first.body.id_token).toEqual(expect.any(String));
+    const second = await redeemCode(org, code, verifier);
+    expect(second.status).toBe(400);
+    expect(second.body.error).toBe('invalid_grant');
+    expect(second.body.id_token).toBeUndefined();
+  });
+
+  it.each([
+    ['a trailing slash', 'http://localhost:3000/callback/'],
+    ['another port', 'http://localhost:3001/callback'],
+    ['a different case', 'http://localhost:3000/Callback'],
+    ['a query', 'http://localhost:3000/callback?x=1'],
+    ['https', 'https://localhost:3000/callback'],
+  ])('refuses a redirect URI with %s, without redirecting', async (_name, redirectUri) => {
+    const { challenge } = pkcePair();
+    const response = await new Browser().get(authorizeUrl(org, { challenge, redirectUri }));
+    expect(response.status).toBe(400);
+    expect(response.headers.get('location')).toBeNull();
+    expect(await response.text()).toContain('invalid_redirect_uri');
+  });
+});
