@@ -1,0 +1,93 @@
+import { createClient } from '@onbehalf/core';
+import { demo, startLocalOrg } from '@onbehalf/local-org';
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { crossAppAccess } from '../src/index.js';
+import { DEMO_AGENT, demoAuth, testClock } from './support/demo-client.js';
+import { type LocalOrg, signInDemoUser } from './support/local-org.js';
+import { recordingFetch } from './support/recording-fetch.js';
+
+let org: LocalOrg;
+
+beforeAll(async () => {
+  org = await startLocalOrg();
+});
+
+afterAll(async () => {
+  await org?.stop();
+});
+
+describe('Cross App Access against the local org', () => {
+  it('turns a signed-in user into an access token the custom server vouches for', async () => {
+    const idToken = await signInDemoUser(org);
+    const server = org.customServer('default');
+    const recorder = recordingFetch();
+    const clock = testClock();
+    const client = createClient({
+      issuer: org.issuer,
+      clientId: DEMO_AGENT,
+      auth: demoAuth(),
+      adapters: [crossAppAccess()],
+      fetch: recorder.fetch,
+      clock: clock.now,
+    });
+
+    const credential = await client.exchange('xaa', {
+      subjectToken: idToken,
+      audience: server.issuer,
+      scope: ['todo.read', 'todo.write'],
+    });
+
+    const { payload } = await jwtVerify(
+      credential.accessToken,
+      createRemoteJWKSet(new URL(server.jwksUri)),
+      { issuer: server.issuer, audience: demo.audience, typ: 'at+jwt' },
+    );
+    expect(payload.sub).toBe(demo.user.id);
+    expect(
+      String(payload.scope ?? (payload.scp as string[]).join(' '))
+        .split(' ')
+        .sort(),
+    ).toEqual(['todo.read', 'todo.write']);
+    expect(credential.tokenType).toBe('Bearer');
+    expect([...credential.scopes].sort()).toEqual(['todo.read', 'todo.write']);
+    expect(credential.requestedScopes).toEqual(['todo.read', 'todo.write']);
+    expect(credential.narrowed).toBe(false);
+    // expires_in (3600 s from the client's now) or the token's own exp, whichever comes first.
+    expect(credential.expiresAt.getTime()).toBe(
+      Math.min(clock.now() + 3600 * 1000, (payload.exp ?? 0) * 1000),
+    );
+
+    const tokenCalls = recorder.calls.filter((call) => call.form.has('grant_type'));
+    expect(tokenCalls.map((call) => call.url)).toEqual([
+      org.url('/oauth2/v1/token'),
+      server.tokenEndpoint,
+    ]);
+    const [hop1, hop2] = tokenCalls;
+    expect(hop1?.form.get('requested_token_type')).toBe('urn:ietf:params:oauth:token-type:id-jag');
+    expect(hop1?.form.getAll('audience')).toEqual([server.issuer]);
+    expect(hop1?.form.get('scope')).toBe('todo.read todo.write');
+    expect(hop2?.form.get('grant_type')).toBe('urn:ietf:params:oauth:grant-type:jwt-bearer');
+    expect(hop2?.form.has('scope')).toBe(false);
+    const assertion = hop2?.form.get('assertion') ?? '';
+    expect(decodeProtectedHeader(assertion).typ).toBe('oauth-id-jag+jwt');
+  });
+
+  it('accepts the scopes as one space-separated string', async () => {
+    const idToken = await signInDemoUser(org);
+    const client = createClient({
+      issuer: org.issuer,
+      clientId: DEMO_AGENT,
+      auth: demoAuth(),
+      adapters: [crossAppAccess()],
+    });
+    const credential = await client.exchange('xaa', {
+      subjectToken: idToken,
+      audience: org.customServer('default').issuer,
+      scope: 'todo.read  todo.read',
+    });
+    expect(credential.scopes).toEqual(['todo.read']);
+    expect(credential.requestedScopes).toEqual(['todo.read']);
+    expect(credential.narrowed).toBe(false);
+  });
+});

@@ -1,0 +1,80 @@
+import { generateKeyPair, type JWTPayload, SignJWT } from 'jose';
+import {
+  type DoubleReply,
+  type HttpDouble,
+  isDiscovery,
+  metadataFor,
+  type RecordedRequest,
+  startHttpDouble,
+} from './http-double.js';
+
+export const ID_JAG_TYPE = 'urn:ietf:params:oauth:token-type:id-jag';
+
+/** How a test wants a forged ID-JAG to look. */
+export interface IdJagShape {
+  readonly typ?: string | undefined;
+  readonly aud: string | string[];
+  readonly clientId: string;
+  /** Seconds since the epoch. */
+  readonly exp: number;
+  readonly scope?: string;
+}
+
+/** Signs an ID-JAG-shaped JWT with a fresh key; the client never verifies it, the server would. */
+export async function forgeIdJag(shape: IdJagShape): Promise<string> {
+  const { privateKey } = await generateKeyPair('ES256');
+  const now = Math.floor(Date.now() / 1000);
+  const claims: JWTPayload = {
+    iss: 'https://org.example',
+    sub: '00u-demo',
+    aud: shape.aud,
+    client_id: shape.clientId,
+    jti: `IDAAG.${crypto.randomUUID()}`,
+    iat: now,
+    exp: shape.exp,
+    scope: shape.scope ?? 'todo.read',
+  };
+  const header = { alg: 'ES256', kid: 'double-key', ...(shape.typ ? { typ: shape.typ } : {}) };
+  return new SignJWT(claims).setProtectedHeader(header).sign(privateKey);
+}
+
+/**
+ * An org double: discovery plus a token endpoint that answers every token exchange with the
+ * hop-1 body `reply` builds (by default an ID-JAG response around `idJag(form)`).
+ */
+export async function startOrgDouble(
+  reply: (form: URLSearchParams) => Promise<DoubleReply>,
+): Promise<HttpDouble> {
+  return startHttpDouble(async (request, origin) => {
+    if (isDiscovery(request)) return { body: metadataFor(origin) };
+    if (request.method === 'POST' && request.path === '/token') return reply(request.form);
+    return { status: 404, body: { error: 'not_found' } };
+  });
+}
+
+/** The usual hop-1 success body around an ID-JAG. */
+export function idJagReply(idJag: string, extra: Record<string, unknown> = {}): DoubleReply {
+  return {
+    body: {
+      issued_token_type: ID_JAG_TYPE,
+      access_token: idJag,
+      token_type: 'N_A',
+      expires_in: 300,
+      ...extra,
+    },
+  };
+}
+
+/**
+ * A custom authorization server double: discovery plus a token endpoint answering with
+ * `reply(request)`. Every request it gets is in `requests`, so a test can assert none arrived.
+ */
+export async function startCustomServerDouble(
+  reply: (request: RecordedRequest) => DoubleReply | Promise<DoubleReply>,
+): Promise<HttpDouble> {
+  return startHttpDouble(async (request, origin) => {
+    if (isDiscovery(request)) return { body: metadataFor(origin) };
+    if (request.method === 'POST' && request.path === '/token') return reply(request);
+    return { status: 404, body: { error: 'not_found' } };
+  });
+}
