@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
+import packageJson from './package.json' with { type: 'json' };
 
 export default defineConfig({
   entry: ['src/index.ts'],
@@ -7,4 +8,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
+  // Only the version string is inlined, not the whole package.json.
+  define: { __ONBEHALF_CORE_VERSION__: JSON.stringify(packageJson.version) },
 });

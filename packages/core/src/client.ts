@@ -110,7 +110,7 @@ export function createClient<const Adapters extends readonly AnyAdapter[]>(
       });
     }
     const client = request.client ?? { clientId: options.clientId, auth: options.auth };
-    const body = await callTokenEndpoint(
+    const { body, secrets } = await callTokenEndpoint(
       {
         tokenEndpoint: request.tokenEndpoint,
         issuer: request.issuer,
@@ -122,7 +122,7 @@ export function createClient<const Adapters extends readonly AnyAdapter[]>(
       },
       runtime,
     );
-    return validateResponse(request.response, body, request.tokenEndpoint);
+    return validateResponse(request.response, body, { url: request.tokenEndpoint, secrets });
   };
 
   const runExchange = async (
@@ -134,7 +134,7 @@ export function createClient<const Adapters extends readonly AnyAdapter[]>(
   ): Promise<Credential> => {
     const tokenEndpoint = await resolveTokenEndpoint();
     const form = buildExchangeForm(subjectToken, adapter.requestedTokenType, fields);
-    const body = await callTokenEndpoint(
+    const { body, secrets } = await callTokenEndpoint(
       {
         tokenEndpoint,
         issuer,
@@ -147,7 +147,7 @@ export function createClient<const Adapters extends readonly AnyAdapter[]>(
       runtime,
     );
     checkIssuedTokenType(body, adapter.requestedTokenType, tokenEndpoint);
-    const response = validateResponse(adapter.response, body, tokenEndpoint);
+    const response = validateResponse(adapter.response, body, { url: tokenEndpoint, secrets });
     const context: FinishContext<unknown> = {
       input,
       issuer,

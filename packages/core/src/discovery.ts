@@ -3,7 +3,7 @@ import type { AuthorizationServerMetadata } from './adapter.js';
 import { checkEndpointUrl } from './endpoint-url.js';
 import { ExchangeError } from './errors.js';
 import { parseTokenResponse, validateResponse } from './parse.js';
-import { withRetries } from './retry.js';
+import { isRetryableStatus, withRetries } from './retry.js';
 import type { Runtime } from './token-request.js';
 import { baseHeaders, type RawResponse, sendOnce } from './transport.js';
 
@@ -73,16 +73,22 @@ export class Discovery {
         this.#runtime.clock,
       );
       last = response;
-      // Only a 4xx means "not served here"; a 5xx after retries is an outage, not a reason to
-      // try the other document.
-      if (response.status >= 400 && response.status < 500) continue;
+      // Only a 4xx means "not served here"; a 5xx or 429 after retries is an outage or a rate
+      // limit, not a reason to try the other document.
+      if (response.status >= 400 && response.status < 500 && !isRetryableStatus(response.status)) {
+        continue;
+      }
       const body = parseTokenResponse(response, {
         kind: 'grant',
         url,
         secrets: [],
         step: 'resolve',
       });
-      const metadata = validateResponse(metadataSchema, body, url, 'resolve');
+      const metadata = validateResponse(metadataSchema, body, {
+        url,
+        secrets: [],
+        step: 'resolve',
+      });
       if (metadata.issuer !== issuer) {
         throw new ExchangeError(
           `The metadata at ${url} names a different issuer than the configured "${issuer}"`,

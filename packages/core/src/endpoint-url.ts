@@ -1,6 +1,13 @@
 import { ExchangeError, type ExchangeStep } from './errors.js';
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+// The WHATWG URL parser writes every IPv4 host in dotted decimal (`127.1` and `0x7f.0.0.1` become
+// `127.0.0.1`), so a 127/8 address always matches this; a DNS name such as `127.0.0.1.example`
+// never does.
+const LOOPBACK_IPV4 = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || LOOPBACK_IPV4.test(hostname);
+}
 
 /**
  * Checks that a configured or discovered URL may carry credentials: `https:` (plain `http:` only
@@ -14,8 +21,7 @@ export function checkEndpointUrl(value: string, what: string, step: ExchangeStep
   } catch {
     throw new ExchangeError(`"${what}" is not an absolute URL`, { code: 'configuration', step });
   }
-  const loopback = LOOPBACK.has(url.hostname) || url.hostname.startsWith('127.');
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
     throw new ExchangeError(`"${what}" must use https (http only on a loopback host)`, {
       code: 'configuration',
       step,

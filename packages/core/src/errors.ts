@@ -51,14 +51,31 @@ export interface ExchangeErrorOptions {
 
 const MAX_DESCRIPTION = 300;
 
+// Control characters (Cc), invisible format characters (Cf: bidi overrides and isolates,
+// zero-width spaces and joiners, the BOM) and the line and paragraph separators: none belongs in
+// a one-line description, and each can hide or reorder what a reader sees.
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+
+/** Removes control and invisible format characters from untrusted text. */
+export function stripInvisible(text: string): string {
+  return text.replace(INVISIBLE, '');
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 /**
- * Makes server-supplied text safe to show or log: control characters removed, length capped.
- * The result is still untrusted text from the server.
+ * Makes server-supplied text safe to show or log: control and invisible format characters
+ * (bidi overrides, zero-width characters) removed, length capped at 300 characters without
+ * splitting a character. The result is still untrusted text from the server.
  */
 export function sanitizeDescription(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
-  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '');
-  return clean.length > MAX_DESCRIPTION ? `${clean.slice(0, MAX_DESCRIPTION)}…` : clean;
+  const clean = stripInvisible(text).replace(LONE_SURROGATE, '\uFFFD');
+  if (clean.length <= MAX_DESCRIPTION) return clean;
+  // Never end on the first half of a surrogate pair.
+  const end = /[\uD800-\uDBFF]/.test(clean.charAt(MAX_DESCRIPTION - 1))
+    ? MAX_DESCRIPTION - 1
+    : MAX_DESCRIPTION;
+  return `${clean.slice(0, end)}…`;
 }
 
 /**

@@ -64,14 +64,15 @@ export function parseTokenResponse(
   const body = readObject(response);
   if (response.status === 200) {
     if (body === undefined) {
+      const type = describeType(response, context.secrets);
       throw new ExchangeError(
-        `${context.url} answered 200 without a JSON object (content type ${describeType(response)})`,
+        `${context.url} answered 200 without a JSON object (content type ${type})`,
         { code: 'invalid_response', step, status: 200 },
       );
     }
     return body;
   }
-  if (body !== undefined && typeof body.error === 'string' && ERROR_CODE.test(body.error)) {
+  if (body !== undefined && isErrorCode(body.error, context.secrets)) {
     const description =
       typeof body.error_description === 'string'
         ? scrubSecrets(body.error_description, context.secrets)
@@ -89,9 +90,25 @@ export function parseTokenResponse(
   );
 }
 
-function describeType(response: RawResponse): string {
+/**
+ * An RFC 6749 §5.2 `error` code that may be reported as is: the allowed characters, at most 64
+ * of them, and no piece of a secret the request carried (a server could echo one as its code).
+ */
+function isErrorCode(value: unknown, secrets: Iterable<string>): value is string {
+  return (
+    typeof value === 'string' && ERROR_CODE.test(value) && scrubSecrets(value, secrets) === value
+  );
+}
+
+/** The media type of the answer (its parameters left out), for a message. */
+function describeType(response: RawResponse, secrets: Iterable<string>): string {
   const type = response.headers.get('content-type');
-  return type === null ? 'missing' : `"${type.slice(0, 60).replace(/[^\x20-\x7e]/g, '')}"`;
+  if (type === null) return 'missing';
+  const media = (type.split(';')[0] ?? '')
+    .trim()
+    .slice(0, 60)
+    .replace(/[^\x21-\x7e]/g, '');
+  return `"${scrubSecrets(media, secrets)}"`;
 }
 
 /**
@@ -142,19 +159,20 @@ export function oauthError(
 
 /**
  * Validates a parsed response with a zod schema. The error names the offending fields in
- * quotes and never echoes their values.
+ * quotes and never echoes their values; any piece of a request secret is redacted from it.
  */
 export function validateResponse<S extends z.ZodType>(
   schema: S,
   body: unknown,
-  url: string,
-  step: ExchangeStep = 'parse',
+  context: Pick<ParseContext, 'url' | 'secrets' | 'step'>,
 ): z.output<S> {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
+  // Paths can hold key names the server chose (records): they are server text too.
+  const issues = scrubSecrets(describeIssues(result.error), context.secrets);
   throw new ExchangeError(
-    `The answer from ${url} does not have the expected shape: ${describeIssues(result.error)}`,
-    { code: 'invalid_response', step, status: 200 },
+    `The answer from ${context.url} does not have the expected shape: ${issues}`,
+    { code: 'invalid_response', step: context.step ?? 'parse', status: 200 },
   );
 }
 

@@ -46,7 +46,10 @@ export type AssertionSigner = (header: AssertionHeader, claims: AssertionClaims)
 interface CommonOptions {
   /** The `kid` of the registered public key. Taken from a JWK's own `kid` when omitted. */
   readonly kid?: string;
-  /** Defaults to the JWK's `alg`, else the key's natural algorithm (RSA → RS256, P-256 → ES256). */
+  /**
+   * Defaults to the JWK's `alg`, else the key's natural algorithm (RSA → RS256, P-256 → ES256).
+   * Must fit the key: checked when `privateKeyJwt` is called.
+   */
   readonly alg?: AssertionAlgorithm;
   /**
    * The assertion `aud`: the exact token endpoint being called (default, what Okta requires) or
@@ -75,6 +78,15 @@ function configurationError(message: string, cause?: unknown): ExchangeError {
   });
 }
 
+const RSA_ALGORITHMS: readonly AssertionAlgorithm[] = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+];
+const PSS_ALGORITHMS: readonly AssertionAlgorithm[] = ['PS256', 'PS384', 'PS512'];
 const CURVE_ALGORITHMS: Record<string, AssertionAlgorithm> = {
   'P-256': 'ES256',
   'P-384': 'ES384',
@@ -82,27 +94,40 @@ const CURVE_ALGORITHMS: Record<string, AssertionAlgorithm> = {
   prime256v1: 'ES256',
   secp384r1: 'ES384',
   secp521r1: 'ES512',
-  Ed25519: 'EdDSA',
 };
 
-function naturalAlgorithm(key: JWK | KeyObject | CryptoKey): AssertionAlgorithm | undefined {
+function curveAlgorithms(curve: string | undefined): readonly AssertionAlgorithm[] {
+  const alg = curve === undefined ? undefined : CURVE_ALGORITHMS[curve];
+  return alg === undefined ? [] : [alg];
+}
+
+/**
+ * The algorithms a key can sign with (RFC 7518 §3.1, RFC 8037 §3.1), its natural one first;
+ * empty for a key type no assertion algorithm fits. A Web Crypto RSA key is bound to one hash.
+ */
+function keyAlgorithms(key: JWK | KeyObject | CryptoKey): readonly AssertionAlgorithm[] {
   if (key instanceof KeyObject) {
     const type = key.asymmetricKeyType;
-    if (type === 'rsa') return 'RS256';
-    if (type === 'rsa-pss') return 'PS256';
-    if (type === 'ed25519') return 'EdDSA';
-    return CURVE_ALGORITHMS[key.asymmetricKeyDetails?.namedCurve ?? ''];
+    if (type === 'rsa') return RSA_ALGORITHMS;
+    if (type === 'rsa-pss') return PSS_ALGORITHMS;
+    if (type === 'ed25519') return ['EdDSA'];
+    return type === 'ec' ? curveAlgorithms(key.asymmetricKeyDetails?.namedCurve) : [];
   }
   if (isCryptoKey(key)) {
-    const algorithm = key.algorithm as { name: string; namedCurve?: string };
-    if (algorithm.name === 'RSASSA-PKCS1-v1_5') return 'RS256';
-    if (algorithm.name === 'RSA-PSS') return 'PS256';
-    return CURVE_ALGORITHMS[algorithm.namedCurve ?? algorithm.name];
+    const algorithm = key.algorithm as {
+      name: string;
+      namedCurve?: string;
+      hash?: { name?: string };
+    };
+    const bits = algorithm.hash?.name?.replace('SHA-', '');
+    if (algorithm.name === 'RSASSA-PKCS1-v1_5') return [`RS${bits}` as AssertionAlgorithm];
+    if (algorithm.name === 'RSA-PSS') return [`PS${bits}` as AssertionAlgorithm];
+    if (algorithm.name === 'Ed25519') return ['EdDSA'];
+    return algorithm.name === 'ECDSA' ? curveAlgorithms(algorithm.namedCurve) : [];
   }
-  if (typeof key.alg === 'string') return key.alg as AssertionAlgorithm;
-  if (key.kty === 'RSA') return 'RS256';
-  if (key.kty === 'OKP') return 'EdDSA';
-  return CURVE_ALGORITHMS[key.crv ?? ''];
+  if (key.kty === 'RSA') return RSA_ALGORITHMS;
+  if (key.kty === 'OKP') return key.crv === 'Ed25519' ? ['EdDSA'] : [];
+  return key.kty === 'EC' ? curveAlgorithms(key.crv) : [];
 }
 
 function isCryptoKey(value: unknown): value is CryptoKey {
@@ -143,14 +168,11 @@ export function privateKeyJwt(options: PrivateKeyJwtOptions): ClientAuth {
   const sign = options.sign ?? localSigner(options);
   const kid =
     options.kid ?? (options.key && !isKeyInstance(options.key) ? options.key.kid : undefined);
-  const alg = options.alg ?? (options.key ? naturalAlgorithm(options.key) : undefined);
   if (typeof sign !== 'function') throw configurationError('"sign" must be a function');
   if (typeof kid !== 'string' || kid.length === 0) {
     throw configurationError('"kid" must be a non-empty string');
   }
-  if (alg === undefined || !(ASSERTION_ALGORITHMS as readonly string[]).includes(alg)) {
-    throw configurationError(`"alg" must be one of ${ASSERTION_ALGORITHMS.join(', ')}`);
-  }
+  const alg = chooseAlgorithm(options);
 
   return {
     method: 'private_key_jwt',
@@ -182,6 +204,27 @@ export function privateKeyJwt(options: PrivateKeyJwtOptions): ClientAuth {
       request.form.set('client_assertion', assertion);
     },
   };
+}
+
+/**
+ * The assertion `alg`: given, else the JWK's own, else the key's natural one. It must fit the
+ * key, so a mismatch is a configuration error when `privateKeyJwt` is called.
+ */
+function chooseAlgorithm(options: PrivateKeyJwtOptions): AssertionAlgorithm {
+  const key = options.key;
+  const fits = key === undefined ? undefined : keyAlgorithms(key);
+  const jwkAlg = key !== undefined && !isKeyInstance(key) ? key.alg : undefined;
+  const alg = options.alg ?? jwkAlg ?? fits?.[0];
+  if (alg === undefined || !(ASSERTION_ALGORITHMS as readonly string[]).includes(alg)) {
+    throw configurationError(`"alg" must be one of ${ASSERTION_ALGORITHMS.join(', ')}`);
+  }
+  if (fits !== undefined && !fits.includes(alg as AssertionAlgorithm)) {
+    throw configurationError(`"alg" ${alg} does not fit the key`);
+  }
+  if (jwkAlg !== undefined && jwkAlg !== alg) {
+    throw configurationError(`"alg" ${alg} differs from the JWK's own "alg"`);
+  }
+  return alg as AssertionAlgorithm;
 }
 
 function isKeyInstance(key: JWK | KeyObject | CryptoKey): key is KeyObject | CryptoKey {

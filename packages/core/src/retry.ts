@@ -36,15 +36,34 @@ export function isRetryableStatus(status: number): boolean {
   return status === 429 || status >= 500;
 }
 
+const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+const LONG_DAY = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)';
+const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+const TIME = '\\d{2}:\\d{2}:\\d{2}';
+// RFC 9110 §5.6.7: IMF-fixdate, and the obsolete rfc850-date and asctime-date a recipient must
+// still accept. Anything else is unreadable: `Date.parse` alone would take "-5" or "foo 12" for
+// dates in 2001 and so retry at once.
+const IMF_FIXDATE = new RegExp(`^${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT$`);
+const RFC850_DATE = new RegExp(`^${LONG_DAY}, \\d{2}-${MONTH}-\\d{2} ${TIME} GMT$`);
+const ASCTIME_DATE = new RegExp(`^${DAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4}$`);
+
+function parseHttpDate(value: string): number {
+  if (IMF_FIXDATE.test(value) || RFC850_DATE.test(value)) return Date.parse(value);
+  // asctime-date carries no zone; it is GMT by definition.
+  if (ASCTIME_DATE.test(value)) return Date.parse(`${value} GMT`);
+  return Number.NaN;
+}
+
 /**
  * Milliseconds to wait from a `Retry-After` header (RFC 9110 §10.2.3): delay-seconds or an
- * HTTP date. `undefined` when absent or unreadable.
+ * HTTP-date (a date in the past means no wait). `undefined` when absent or unreadable, so the
+ * caller falls back to its backoff.
  */
 export function parseRetryAfter(value: string | null, now: number): number | undefined {
   if (value === null) return undefined;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
+  const date = parseHttpDate(trimmed);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 

@@ -47,16 +47,21 @@ function collectSecrets(form: URLSearchParams, headers: Headers, into: Set<strin
   }
 }
 
+/** A successful token response, and the secret values its request carried. */
+export interface TokenAnswer {
+  /** The JSON object the server answered with, not validated yet. */
+  readonly body: Record<string, unknown>;
+  /** To redact from any text built from the answer (e.g. a schema failure naming a key). */
+  readonly secrets: ReadonlySet<string>;
+}
+
 /**
  * The **authenticate**, **send** and **parse** steps of one token request: every HTTP attempt
  * gets a freshly built form and fresh client authentication (so a `private_key_jwt` assertion
  * is never reused), retries follow the client's policy, and the final answer is parsed into a
  * plain JSON object or a classified `ExchangeError`.
  */
-export async function callTokenEndpoint(
-  call: TokenCall,
-  runtime: Runtime,
-): Promise<Record<string, unknown>> {
+export async function callTokenEndpoint(call: TokenCall, runtime: Runtime): Promise<TokenAnswer> {
   const secrets = new Set<string>();
   const { response } = await withRetries(
     async () => {
@@ -74,7 +79,8 @@ export async function callTokenEndpoint(
     runtime.retry,
     runtime.clock,
   );
-  return parseTokenResponse(response, { kind: call.kind, url: call.tokenEndpoint, secrets });
+  const body = parseTokenResponse(response, { kind: call.kind, url: call.tokenEndpoint, secrets });
+  return { body, secrets };
 }
 
 async function authenticate(

@@ -1,7 +1,15 @@
-import { createPrivateKey, type JsonWebKey } from 'node:crypto';
-import { importJWK, SignJWT } from 'jose';
+import {
+  createPrivateKey,
+  createPublicKey,
+  createSecretKey,
+  generateKeyPairSync,
+  type JsonWebKey,
+  type KeyObject,
+} from 'node:crypto';
+import { importJWK, type JWK, SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  type AssertionAlgorithm,
   clientSecretBasic,
   clientSecretPost,
   createClient,
@@ -10,6 +18,7 @@ import {
 } from '../src/index.js';
 import { type AuthServer, CLIENT_ID, startAuthServer } from './support/auth-server.js';
 import { makeIdToken, makeKeys, thingAdapter } from './support/fixtures.js';
+import { sendJson } from './support/http-server.js';
 
 const servers: AuthServer[] = [];
 afterEach(async () => {
@@ -141,6 +150,72 @@ describe('private_key_jwt', () => {
       fails(() => privateKeyJwt({ key: keys.privateJwk, alg: 'HS256' as unknown as 'ES256' })),
     ).toBe('configuration');
     expect(fails(() => privateKeyJwt({ key: keys.privateJwk }))).toBe('built');
+  });
+
+  it('refuses public and secret key objects when built', async () => {
+    const keys = await makeKeys();
+    const privateKey = createPrivateKey({ key: keys.privateJwk as JsonWebKey, format: 'jwk' });
+    const publicCryptoKey = (await importJWK(keys.publicJwk, 'ES256')) as CryptoKey;
+    for (const key of [
+      createPublicKey(privateKey),
+      createSecretKey(Buffer.alloc(32, 1)),
+      publicCryptoKey,
+      new Uint8Array(32),
+    ]) {
+      expect(() => privateKeyJwt({ key: key as KeyObject, kid: 'k', alg: 'ES256' })).toThrow(
+        /privateKeyJwt: "key" must be a private/,
+      );
+    }
+  });
+
+  it('refuses an alg that does not fit the key when built, not at the first request', async () => {
+    const keys = await makeKeys();
+    const ec = createPrivateKey({ key: keys.privateJwk as JsonWebKey, format: 'jwk' });
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    const ed = generateKeyPairSync('ed25519').privateKey;
+    const cases: [KeyObject | JWK, AssertionAlgorithm][] = [
+      [keys.privateJwk, 'RS256'],
+      [keys.privateJwk, 'ES384'],
+      [ec, 'RS256'],
+      [rsa, 'ES256'],
+      [ed, 'RS256'],
+      [{ ...keys.privateJwk, alg: 'RS256' }, 'ES256'],
+    ];
+    for (const [key, alg] of cases) {
+      expect(() => privateKeyJwt({ key, kid: 'k', alg })).toThrow(/"alg"/);
+    }
+    expect(() => privateKeyJwt({ key: { ...keys.privateJwk, alg: 'RS256' } })).toThrow(/"alg"/);
+    expect(() => privateKeyJwt({ key: rsa, kid: 'k', alg: 'PS384' })).not.toThrow();
+    expect(() => privateKeyJwt({ key: ed, kid: 'k' })).not.toThrow();
+  });
+
+  it('makes a new assertion (own jti, iat, exp) for each of three attempts', async () => {
+    const keys = await makeKeys();
+    let now = Date.UTC(2030, 0, 1);
+    const as = await server({
+      publicJwk: keys.publicJwk,
+      now: () => Math.floor(now / 1000),
+      reply: ({ response }) => {
+        now += 7_000;
+        sendJson(response, 503, { error: 'temporarily_unavailable' });
+      },
+    });
+    const client = createClient({
+      issuer: as.issuer,
+      clientId: CLIENT_ID,
+      auth: privateKeyJwt({ key: keys.privateJwk, lifetimeSeconds: 60 }),
+      adapters: [thingAdapter()],
+      clock: () => now,
+      retry: { sleep: async () => undefined },
+    });
+    await client
+      .exchange('thing', { subjectToken: await makeIdToken(), resource: 'orn:x' })
+      .catch(() => undefined);
+    expect(as.assertions).toHaveLength(3);
+    expect(new Set(as.assertions.map((a) => a.jti)).size).toBe(3);
+    const start = Date.UTC(2030, 0, 1) / 1000;
+    expect(as.assertions.map((a) => a.iat)).toEqual([start, start + 7, start + 14]);
+    expect(as.assertions.map((a) => (a.exp ?? 0) - (a.iat ?? 0))).toEqual([60, 60, 60]);
   });
 
   it('reports a signer failure as configuration without its output', async () => {

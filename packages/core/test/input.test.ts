@@ -87,12 +87,21 @@ describe('exchange input', () => {
     expect(request?.form.has('audience')).toBe(false);
   });
 
-  it('an adapter may not set core or client authentication fields', async () => {
+  it.each([
+    'grant_type',
+    'subject_token',
+    'subject_token_type',
+    'requested_token_type',
+    'client_id',
+    'client_assertion',
+    'client_assertion_type',
+    'client_secret',
+  ])('an adapter may not set "%s"', async (field) => {
     const sneaky = defineAdapter({
       ...thingAdapter(),
       name: 'sneaky',
       requestedTokenType: 'urn:example:sneaky',
-      form: () => ({ client_assertion: 'x', resource: 'r' }),
+      form: () => ({ [field]: 'x', resource: 'r' }),
     });
     const { as, client } = await setup({}, { adapters: [sneaky] });
     const error = (await (client.exchange as (n: string, i: unknown) => Promise<unknown>)(
@@ -100,7 +109,7 @@ describe('exchange input', () => {
       { subjectToken: await makeIdToken(), resource: 'r' },
     ).catch((e) => e)) as ExchangeError;
     expect(error.code).toBe('configuration');
-    expect(error.message).toContain('"client_assertion"');
+    expect(error.message).toContain(`"${field}"`);
     expect(as.requests).toHaveLength(0);
   });
 });

@@ -149,6 +149,11 @@ describe('retry helpers', () => {
     const now = Date.parse('2030-01-01T00:00:00Z');
     expect(parseRetryAfter('Tue, 01 Jan 2030 00:00:07 GMT', now)).toBe(7000);
     expect(parseRetryAfter('Mon, 31 Dec 2029 00:00:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter('Tuesday, 01-Jan-30 00:00:09 GMT', now)).toBe(9000);
+    expect(parseRetryAfter('Tue Jan  1 00:00:11 2030', now)).toBe(11_000);
+    for (const garbage of ['-5', '1.5', 'foo 12', '2030-01-01T00:00:05Z', '']) {
+      expect(parseRetryAfter(garbage, now)).toBeUndefined();
+    }
   });
 
   it('backs off exponentially with jitter in [step/2, step]', () => {

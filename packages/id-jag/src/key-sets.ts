@@ -7,6 +7,7 @@ import {
   type JWTVerifyGetKey,
 } from 'jose';
 import { z } from 'zod';
+import { cappedFetch, MAX_JWKS_BYTES } from './capped-fetch.js';
 
 /** A `fetch` used to download a JSON Web Key Set; the global `fetch` fits. */
 export type KeySetFetch = (url: string, init: RequestInit) => Promise<Response>;
@@ -15,7 +16,10 @@ export type KeySetFetch = (url: string, init: RequestInit) => Promise<Response>;
 export interface RemoteTrustedIssuer {
   /** The exact `iss` of the ID-JAGs it issues. */
   issuer: string;
-  /** Where its JSON Web Key Set is published. */
+  /**
+   * Where its JSON Web Key Set is published: `https:` (plain `http:` only on a loopback host).
+   * A key set larger than 256 KiB (after content decoding) is refused.
+   */
   jwksUri: string | URL;
   /**
    * After a download, how long an unknown `kid` waits before it may trigger another one.
@@ -44,13 +48,25 @@ const publicJwkSchema = z
   .refine((jwk) => jwk.kty !== 'oct' && !('k' in jwk), 'must not be a symmetric key')
   .refine((jwk) => !('d' in jwk), 'must be a public key (it holds a private "d")');
 
-function isHttpUrl(value: string | URL): boolean {
+// The WHATWG URL parser writes IPv4 hosts in dotted decimal, so a 127/8 address always matches
+// and a DNS name such as `127.0.0.1.example` never does.
+const LOOPBACK_IPV4 = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+
+/**
+ * A key set may only come over `https:` (RFC 8414 §2 `jwks_uri`; keys fetched in clear could be
+ * swapped on the way), or plain `http:` on a loopback host for a local identity provider.
+ */
+function isKeySetUrl(value: string | URL): boolean {
+  let url: URL;
   try {
-    const { protocol } = new URL(String(value));
-    return protocol === 'https:' || protocol === 'http:';
+    url = new URL(String(value));
   } catch {
     return false;
   }
+  if (url.protocol === 'https:') return true;
+  const { hostname } = url;
+  const loopback = hostname === 'localhost' || hostname === '[::1]' || LOOPBACK_IPV4.test(hostname);
+  return url.protocol === 'http:' && loopback;
 }
 
 const trustedIssuerSchema = z.union([
@@ -60,7 +76,9 @@ const trustedIssuerSchema = z.union([
   }),
   z.object({
     issuer: z.string().min(1),
-    jwksUri: z.union([z.string(), z.instanceof(URL)]).refine(isHttpUrl, 'must be an http(s) URL'),
+    jwksUri: z
+      .union([z.string(), z.instanceof(URL)])
+      .refine(isKeySetUrl, 'must be an https URL (http only on a loopback host)'),
     cooldownSeconds: z.number().finite().nonnegative().optional(),
     cacheMaxAgeSeconds: z.number().nonnegative().optional(),
     timeoutMs: z.number().int().positive().optional(),
@@ -132,7 +150,7 @@ export function issuerKeySet(trusted: TrustedIssuer, fetch?: KeySetFetch): JWTVe
       cooldownDuration: (trusted.cooldownSeconds ?? 30) * 1000,
       cacheMaxAge: (trusted.cacheMaxAgeSeconds ?? 600) * 1000,
       timeoutDuration: trusted.timeoutMs ?? 5000,
-      ...(fetch ? { [customFetch]: fetch as FetchImplementation } : {}),
+      [customFetch]: cappedFetch(fetch, MAX_JWKS_BYTES) as FetchImplementation,
     });
     // Oldest first: a Map iterates in insertion order.
     if (byKey.size >= MAX_REMOTE_SETS) {

@@ -110,20 +110,30 @@ function checkClientId(clientId: unknown, expected: string): void {
   }
 }
 
+/** A claim that must be present and of one type: absent is `missing_claim`, else `malformed`. */
+function requireClaim<T extends 'number' | 'string'>(
+  payload: JWTPayload,
+  name: 'exp' | 'iat' | 'jti',
+  type: T,
+): T extends 'number' ? number : string {
+  const value = payload[name];
+  if (value === undefined)
+    throw new IdJagError('missing_claim', `ID-JAG "${name}" claim is missing`);
+  if (typeof value !== type || value === '') {
+    throw new IdJagError('malformed', `ID-JAG "${name}" claim is invalid`);
+  }
+  return value as T extends 'number' ? number : string;
+}
+
 function checkTimes(
   payload: JWTPayload,
   nowSeconds: number,
   toleranceSeconds: number,
   maxAgeSeconds: number,
 ): { exp: number } {
-  const { exp, iat, jti } = payload;
-  if (typeof exp !== 'number')
-    throw new IdJagError('missing_claim', 'ID-JAG "exp" claim is missing');
-  if (typeof iat !== 'number')
-    throw new IdJagError('missing_claim', 'ID-JAG "iat" claim is missing');
-  if (typeof jti !== 'string' || jti.length === 0) {
-    throw new IdJagError('missing_claim', 'ID-JAG "jti" claim is missing');
-  }
+  const exp = requireClaim(payload, 'exp', 'number');
+  const iat = requireClaim(payload, 'iat', 'number');
+  requireClaim(payload, 'jti', 'string');
 
   if (exp <= nowSeconds - toleranceSeconds)
     throw new IdJagError('expired', 'ID-JAG "exp" has passed');
