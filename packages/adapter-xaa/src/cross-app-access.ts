@@ -61,6 +61,8 @@ export function crossAppAccess(options: CrossAppAccessOptions = {}) {
       resource: input.resource,
       scope: joinScopes(input.scope),
     }),
+    // The identity used at the custom server shapes the access token too.
+    cacheKey: (input) => [input.client?.clientId ?? ''],
     response: idJagResponseSchema,
 
     async finish(hop1, context): Promise<CrossAppAccessCredential> {

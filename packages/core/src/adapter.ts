@@ -78,6 +78,12 @@ export interface Adapter<
   readonly input: InputSchema;
   /** The fields this adapter adds to the token-exchange form. */
   form(input: z.output<InputSchema>): TokenForm;
+  /**
+   * Inputs that shape the credential but are not form fields (for example the client id used at
+   * a second authorization server). They join the form fields in the cache key, so two calls
+   * that differ only in them never share a cached credential. Default: none.
+   */
+  cacheKey?(input: z.output<InputSchema>): readonly string[];
   /** What a successful token-exchange response must contain. */
   readonly response: ResponseSchema;
   /** Turns the validated response into the credential; may make further token requests. */

@@ -10,6 +10,8 @@ export interface CacheKeyParts {
   readonly adapter: string;
   /** The adapter's form fields (audience, resource, scope, ...). */
   readonly form: Readonly<Record<string, string>>;
+  /** What the adapter's `cacheKey` adds beyond the form fields. */
+  readonly extra: readonly string[];
 }
 
 /** Space-separated scope tokens sorted and de-duplicated, so their order never splits a key. */
@@ -36,6 +38,7 @@ export function cacheKey(parts: CacheKeyParts, generations: readonly string[]): 
     parts.subject.tokenHash,
     parts.adapter,
     form,
+    parts.extra,
     generations,
   ]);
   return `onbehalf:credential:${sha256(material)}`;

@@ -66,7 +66,7 @@ export function createClient<const Adapters extends readonly AnyAdapter[]>(
   if (options.tokenEndpoint !== undefined) {
     checkEndpointUrl(options.tokenEndpoint, 'tokenEndpoint', 'resolve');
   }
-  const clock = options.clock ?? Date.now;
+  const clock = options.clock ?? (() => Date.now());
   const runtime: Runtime = {
     fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -243,6 +243,7 @@ export function createClient<const Adapters extends readonly AnyAdapter[]>(
           subject,
           adapter: adapter.name,
           form: fields,
+          extra: adapterCacheKey(adapter, parsed.data),
         },
         produce,
       );
@@ -285,6 +286,23 @@ function adapterFields(adapter: AnyAdapter, input: unknown): Record<string, stri
     [...CLIENT_AUTH_FIELDS, ...EXCHANGE_FIELDS],
     `Adapter "${adapter.name}"`,
   );
+}
+
+function adapterCacheKey(adapter: AnyAdapter, input: unknown): readonly string[] {
+  try {
+    const extra = adapter.cacheKey?.(input) ?? [];
+    if (Array.isArray(extra) && extra.every((part) => typeof part === 'string')) return extra;
+  } catch (error) {
+    throw new ExchangeError(`Adapter "${adapter.name}" could not build its cache key`, {
+      code: 'configuration',
+      step: 'cache',
+      cause: safeCause(error),
+    });
+  }
+  throw new ExchangeError(`Adapter "${adapter.name}" returned a cache key that is not strings`, {
+    code: 'configuration',
+    step: 'cache',
+  });
 }
 
 /**

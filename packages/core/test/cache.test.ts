@@ -64,6 +64,17 @@ describe('cache', () => {
     expect(as.tokenRequests()).toHaveLength(2);
   });
 
+  it('inputs the adapter names in cacheKey split the cache even when the form is the same', async () => {
+    const { as, client } = await cachedSetup();
+    const subjectToken = await makeIdToken();
+    const first = await client.exchange('thing', { subjectToken, resource: 'orn:r', variant: 'a' });
+    const other = await client.exchange('thing', { subjectToken, resource: 'orn:r', variant: 'b' });
+    const again = await client.exchange('thing', { subjectToken, resource: 'orn:r', variant: 'a' });
+    expect(other).not.toBe(first);
+    expect(again).toBe(first);
+    expect(as.tokenRequests()).toHaveLength(2);
+  });
+
   it('100 concurrent calls for one key make one request', async () => {
     const { as, client } = await cachedSetup(async (context) => {
       await new Promise((resolve) => setTimeout(resolve, 50));

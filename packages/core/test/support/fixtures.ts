@@ -19,7 +19,9 @@ export function thingAdapter() {
       resource: z.string().min(1),
       audience: z.string().optional(),
       scope: z.union([z.string(), z.array(z.string())]).optional(),
+      variant: z.string().optional(),
     }),
+    cacheKey: (input) => [input.variant ?? ''],
     form: (input) => ({
       resource: input.resource,
       audience: input.audience,
