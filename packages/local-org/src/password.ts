@@ -9,6 +9,9 @@ const scryptAsync = promisify(scrypt) as (
 
 const KEY_LENGTH = 32;
 
+/** The scrypt of each configured plain password, keyed by the user object that holds it. */
+const plainHashes = new WeakMap<object, { password: string; hash: Promise<Buffer> }>();
+
 /**
  * Hashes a password for the `passwordHash` field of a configured user:
  * `scrypt$<salt>$<hash>`, salt 16 random bytes and hash 32 bytes, both base64url, scrypt with
@@ -36,10 +39,19 @@ export async function verifyPassword(
     return timingSafeEqual(actual, expected);
   }
   if (stored.password === undefined) return false;
-  // Hash both sides so the comparison does not leak the stored password's length.
+  // Hash both sides so the comparison does not leak the stored password's length; the stored
+  // side is hashed once per configured user, not once per attempt.
+  let expected = plainHashes.get(stored);
+  if (expected === undefined || expected.password !== stored.password) {
+    expected = {
+      password: stored.password,
+      hash: scryptAsync(stored.password, Buffer.alloc(16), KEY_LENGTH),
+    };
+    plainHashes.set(stored, expected);
+  }
   const [a, b] = await Promise.all([
     scryptAsync(password, Buffer.alloc(16), KEY_LENGTH),
-    scryptAsync(stored.password, Buffer.alloc(16), KEY_LENGTH),
+    expected.hash,
   ]);
   return timingSafeEqual(a, b);
 }

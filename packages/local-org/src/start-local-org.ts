@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MemoryReplayStore } from '@onbehalf/id-jag';
 import type Provider from 'oidc-provider';
+import { z } from 'zod';
 import { AuditLog, type AuditRecord, type AuditSink } from './audit.js';
 import { auditTokenEndpoint } from './audit-middleware.js';
 import { defaultOrgConfig } from './config/default-org.js';
@@ -27,7 +28,20 @@ export interface StartOptions {
   dataDir?: string;
   /** Called with every audit record as it is written. */
   onAudit?: AuditSink;
+  /** Time a client has to send a request's headers, in ms; then 408 and close. Default 5000. */
+  headersTimeoutMs?: number;
+  /** Time a client has to send a whole request, body included, in ms. Default 10000. */
+  requestTimeoutMs?: number;
 }
+
+const timeoutsSchema = z
+  .object({
+    headersTimeoutMs: z.number().int().min(100).max(600_000).default(5_000),
+    requestTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
+  })
+  .refine((t) => t.headersTimeoutMs <= t.requestTimeoutMs, {
+    message: 'headersTimeoutMs must not exceed requestTimeoutMs',
+  });
 
 /** What a client needs to know about a custom authorization server. */
 export interface CustomServerInfo {
@@ -68,6 +82,15 @@ function info(model: CustomServerModel): CustomServerInfo {
   };
 }
 
+/**
+ * Stops Koa (under oidc-provider) printing request errors to stderr, such as a client that timed
+ * out or hung up: a library does not write to its user's console, and a slow client must not be
+ * able to flood it. Token endpoint failures are still in the audit log.
+ */
+function quiet(provider: Provider): void {
+  provider.silent = true;
+}
+
 function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -96,6 +119,15 @@ export async function startLocalOrg(
   options: StartOptions = {},
 ): Promise<LocalOrg> {
   const valid = validateConfig(config ?? defaultOrgConfig());
+  const timeouts = timeoutsSchema.safeParse({
+    headersTimeoutMs: options.headersTimeoutMs,
+    requestTimeoutMs: options.requestTimeoutMs,
+  });
+  if (!timeouts.success) {
+    const issue = timeouts.error.issues[0];
+    throw new TypeError(`startLocalOrg: ${issue?.path.join('.') || 'options'}: ${issue?.message}`);
+  }
+  const { headersTimeoutMs, requestTimeoutMs } = timeouts.data;
   const keys = await loadOrCreateKeys(
     valid.customServers.map((s) => s.id),
     options.dataDir,
@@ -103,19 +135,25 @@ export async function startLocalOrg(
   const audit = new AuditLog(options.onAudit ? [options.onAudit] : []);
 
   let handler: ReturnType<typeof createRouter> | undefined;
-  const server = createServer((req, res) => {
-    if (!handler) {
-      res.writeHead(503).end();
-      return;
-    }
-    handler(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ error: 'server_error' }));
-    });
-  });
-  // Against slow clients: the whole request within 10 s, its headers within 5 s.
-  server.requestTimeout = 10_000;
-  server.headersTimeout = 5_000;
+  const server = createServer(
+    {
+      headersTimeout: headersTimeoutMs,
+      requestTimeout: requestTimeoutMs,
+      // Node checks the two timeouts above only this often (30 s by default), which would let a
+      // slow client hold a connection for up to 30 s past its deadline.
+      connectionsCheckingInterval: Math.min(1_000, headersTimeoutMs),
+    },
+    (req, res) => {
+      if (!handler) {
+        res.writeHead(503).end();
+        return;
+      }
+      handler(req, res).catch(() => {
+        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ error: 'server_error' }));
+      });
+    },
+  );
   server.keepAliveTimeout = 5_000;
   server.maxHeadersCount = 100;
 
@@ -126,12 +164,14 @@ export async function startLocalOrg(
 
   const org = buildOrgModel(valid, issuer, keys, audit, new MemoryReplayStore());
   const orgProvider = createOrgProvider(org, keys.cookieKeys);
+  quiet(orgProvider);
   auditTokenEndpoint(orgProvider, audit, issuer, ORG_ROUTES.token);
   answerMissingClientAuthAsInvalidClient(orgProvider, ORG_ROUTES.token);
 
   const customServers = new Map<string, { model: CustomServerModel; provider: Provider }>();
   for (const model of org.servers.values()) {
     const provider = createCustomServerProvider(org, model, keys.cookieKeys);
+    quiet(provider);
     auditTokenEndpoint(provider, audit, model.issuer, CUSTOM_SERVER_ROUTES.token);
     answerMissingClientAuthAsInvalidClient(provider, CUSTOM_SERVER_ROUTES.token);
     customServers.set(model.config.id, { model, provider });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demo } from '../src/index.js';
 import {
+  atStartOfSecond,
   expectRefused,
   type Fixture,
   OTHER_AGENT,
@@ -55,6 +56,7 @@ describe('private_key_jwt client authentication at the org', () => {
   });
 
   it('accepts an assertion expired 29 s ago (30 s skew)', async () => {
+    await atStartOfSecond();
     const res = await withAssertion(
       await clientAssertion(tokenEndpoint, { iat: now() - 120, exp: now() - 29 }),
     );

@@ -159,6 +159,81 @@ describe('configuration', () => {
     expect(issue?.line).toBe(6);
   });
 
+  it('refuses a YAML alias bomb with a ConfigError, without expanding it', () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++) {
+      const name = String.fromCharCode(97 + i);
+      const previous = String.fromCharCode(96 + i);
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(', ')}]`);
+    }
+    const issues = issuesOf(() => parseConfig(levels.join('\n'), 'bomb.yaml'));
+    expect(issues).toEqual([{ path: '', message: expect.stringMatching(/aliases/) }]);
+  });
+
+  it('accepts a few YAML aliases', () => {
+    const text = YAML_ORG.replace('server: nowhere', 'server: default')
+      .replace(
+        '  - clientId: agent-a\n    clientSecret: a-secret\n    linkedApps: [web]',
+        '  - clientId: agent-a\n    clientSecret: a-secret\n    linkedApps: &apps [web]',
+      )
+      .replace(
+        '  - clientId: agent-b\n    clientSecret: b-secret',
+        '  - clientId: agent-b\n    clientSecret: b-secret\n    linkedApps: *apps',
+      );
+    expect(parseConfig(text).agents[1]?.linkedApps).toEqual(['web']);
+  });
+
+  it('refuses __proto__ keys, in YAML and JSON, without polluting prototypes', () => {
+    const yaml =
+      `${YAML_ORG.replace('server: nowhere', 'server: default')}__proto__: { polluted: yes }\n`.replace(
+        '    password: pw\n',
+        '    password: pw\n    __proto__: { admin: true }\n',
+      );
+    const paths = issuesOf(() => parseConfig(yaml, 'org.yaml')).map((i) => i.path);
+    expect(paths.sort()).toEqual(['__proto__', 'users[0].__proto__']);
+
+    const json = JSON.stringify(defaultOrgConfig()).replace(
+      '{"orgId"',
+      '{"__proto__":{"polluted":"yes"},"orgId"',
+    );
+    expect(issuesOf(() => parseConfig(json, 'org.json')).map((i) => i.path)).toEqual(['__proto__']);
+    expect(issuesOf(() => validateConfig(JSON.parse(json))).map((i) => i.path)).toEqual([
+      '__proto__',
+    ]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(({} as Record<string, unknown>).admin).toBeUndefined();
+  });
+
+  it('refuses a __proto__ key in a secret value instead of dropping it', () => {
+    const json = JSON.stringify(defaultOrgConfig()).replace(
+      '{"apiKey"',
+      '{"__proto__":"x","apiKey"',
+    );
+    const issues = issuesOf(() => validateConfig(JSON.parse(json)));
+    expect(issues.map((i) => i.path)).toEqual(['vault.secrets[0].value.__proto__']);
+  });
+
+  it('refuses an agent and a web app sharing a client id', () => {
+    const config = defaultOrgConfig();
+    const agent = config.agents?.[0];
+    if (agent) agent.clientId = 'demo-web';
+    const issues = issuesOf(() => validateConfig(config));
+    expect(issues).toContainEqual(
+      expect.objectContaining({
+        path: 'agents[0].clientId',
+        message: expect.stringMatching(/duplicate client id/),
+      }),
+    );
+  });
+
+  it.each(['a/b', '..', '../v1', 'a%2Fb', 'v1'])('refuses the custom server id %s', (id) => {
+    const config = defaultOrgConfig();
+    const server = config.customServers?.[0];
+    if (server) server.id = id;
+    const paths = issuesOf(() => validateConfig(config)).map((i) => i.path);
+    expect(paths[0]).toBe('customServers[0].id');
+  });
+
   it('makes startLocalOrg refuse an invalid configuration', async () => {
     const config = defaultOrgConfig();
     config.users = [];

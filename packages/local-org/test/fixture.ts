@@ -16,6 +16,8 @@ import {
 export const OTHER_AGENT = 'wlp-other-agent';
 export const OTHER_WEB = 'other-web';
 export const OTHER_WEB_SECRET = 'other-web-secret';
+export const SECRET_AGENT = 'wlp-secret-agent';
+export const SECRET_AGENT_SECRET = 'secret-agent-secret-4410';
 export const UNCONNECTED_SECRET = 'orn:okta:pam:local:secrets:0b9c2f43-7d8e-4a51-9f1a-3c6a2d7e8b90';
 
 /** A running org with extra clients, servers and vault entries, and its private keys. */
@@ -25,6 +27,8 @@ export interface Fixture {
   orgKey: JWK & { kid: string };
   /** The second agent's private key. */
   otherAgentKey: JWK & { kid: string };
+  /** Each custom server's private signing JWK, by server id. */
+  serverKeys: Record<string, JWK & { kid: string }>;
   /** Every secret string seen by the test, to check that none reaches the audit log. */
   secrets: Set<string>;
   stop(): Promise<void>;
@@ -55,10 +59,18 @@ export async function startFixture(): Promise<Fixture> {
     ],
   });
 
+  config.agents.push({
+    clientId: SECRET_AGENT,
+    clientSecret: SECRET_AGENT_SECRET,
+    linkedApps: [demo.webApp.clientId],
+    connections: [{ type: 'secret', secret: demo.secretOrn }],
+  });
+
   const dataDir = await mkdtemp(join(tmpdir(), 'local-org-test-'));
   const org = await startLocalOrg(config, { dataDir });
   const keys = JSON.parse(await readFile(join(dataDir, 'keys.json'), 'utf8')) as {
     org: JWK & { kid: string };
+    servers: Record<string, JWK & { kid: string }>;
   };
   const secrets = new Set<string>([
     demo.user.password,
@@ -67,13 +79,16 @@ export async function startFixture(): Promise<Fixture> {
     demo.secretValue.apiKey,
     demo.serviceAccount.password,
     'other-secret-value-91',
+    SECRET_AGENT_SECRET,
     keys.org.d as string,
+    ...Object.values(keys.servers).map((k) => k.d as string),
     demo.agentPrivateJwk.d,
   ]);
   return {
     org,
     orgKey: keys.org,
     otherAgentKey,
+    serverKeys: keys.servers,
     secrets,
     async stop() {
       await org.stop();
@@ -122,6 +137,20 @@ export function idJagClaims(fixture: Fixture, overrides: Record<string, unknown>
     scope: 'todo.read',
     ...overrides,
   };
+}
+
+/** The `sid` claim of a JWT (not verified): to forge org-signed ID tokens of a live session. */
+export function sidOf(jwt: string): string {
+  const claims = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString());
+  return String(claims.sid);
+}
+
+/**
+ * Waits for the start of the next second, so a token made right after is checked within the same
+ * second: a token 29 s past its `exp` must not become 30 s past it on a loaded machine.
+ */
+export async function atStartOfSecond(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000)));
 }
 
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';

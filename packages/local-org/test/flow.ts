@@ -62,8 +62,8 @@ export async function authorize(
   org: LocalOrg,
   params: AuthorizeParams,
   user: { username: string; password: string } = demo.user,
+  browser: Browser = new Browser(),
 ): Promise<URL> {
-  const browser = new Browser();
   let response = await browser.get(authorizeUrl(org, params));
   for (let hop = 0; hop < 8; hop++) {
     const location = response.headers.get('location');
@@ -106,4 +106,42 @@ export async function redeemCode(
     body: form,
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/**
+ * Signs out at the org's `/oauth2/v1/logout` as a browser does: the RP-initiated logout request,
+ * then the confirmation form posted with `logout=yes`. Returns the final redirect.
+ */
+export async function signOut(
+  org: LocalOrg,
+  browser: Browser,
+  idToken: string,
+  postLogoutRedirectUri: string = demo.webApp.postLogoutRedirectUris[0] as string,
+): Promise<Response> {
+  const url = new URL(org.url('/oauth2/v1/logout'));
+  url.searchParams.set('id_token_hint', idToken);
+  url.searchParams.set('post_logout_redirect_uri', postLogoutRedirectUri);
+  url.searchParams.set('state', 'bye');
+  return submitLogoutForm(org, browser, await browser.get(url.href));
+}
+
+/** Posts the logout form of a `/oauth2/v1/logout` page (with `logout=yes` when it asks). */
+export async function submitLogoutForm(
+  org: LocalOrg,
+  browser: Browser,
+  page: Response,
+): Promise<Response> {
+  const html = await page.text();
+  const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
+  if (!action) throw new Error(`no logout form (status ${page.status})`);
+  const form = new URLSearchParams();
+  for (const match of html.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)) {
+    form.set(match[1] as string, match[2] as string);
+  }
+  if (!form.has('logout')) form.set('logout', 'yes');
+  return browser.get(new URL(action.replaceAll('&amp;', '&'), org.issuer).href, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: form,
+  });
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demo } from '../src/index.js';
 import {
+  atStartOfSecond,
   expectNoSecretInAudit,
   expectRefused,
   type Fixture,
@@ -167,6 +168,7 @@ describe('JWT-bearer grant refusals', () => {
   });
 
   it('accepts an org-signed ID-JAG expired 29 s ago (30 s skew)', async () => {
+    await atStartOfSecond();
     const now = Math.floor(Date.now() / 1000);
     const idJag = await signWithOrgKey(f, idJagClaims(f, { iat: now - 200, exp: now - 29 }), {
       typ: 'oauth-id-jag+jwt',

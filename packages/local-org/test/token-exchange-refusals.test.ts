@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demo, signIn } from '../src/index.js';
 import {
+  atStartOfSecond,
   expectNoSecretInAudit,
   expectRefused,
   type Fixture,
@@ -8,6 +9,7 @@ import {
   OTHER_AGENT,
   OTHER_WEB,
   OTHER_WEB_SECRET,
+  sidOf,
   signRawJws,
   signWithOrgKey,
   startFixture,
@@ -48,8 +50,12 @@ const secretRequest = (subject: string) => ({
 
 describe('subject token checks', () => {
   it('accepts an org-signed ID token expired 29 s ago (30 s skew)', async () => {
+    await atStartOfSecond();
     const now = Math.floor(Date.now() / 1000);
-    const token = await signWithOrgKey(f, idTokenClaims(f, { iat: now - 400, exp: now - 29 }));
+    const token = await signWithOrgKey(
+      f,
+      idTokenClaims(f, { iat: now - 400, exp: now - 29, sid: sidOf(idToken) }),
+    );
     f.secrets.add(token);
     const res = await exchange(f.org, secretRequest(token));
     expect(res.status).toBe(200);

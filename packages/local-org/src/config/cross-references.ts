@@ -35,7 +35,17 @@ export function crossReferenceIssues(config: OrgConfig): ReferenceIssue[] {
     ...config.agents.map((a, i) => ({ id: a.clientId, path: ['agents', i, 'clientId'] })),
   ];
   for (const i of duplicates(clients, (c) => c.id)) {
-    add(clients[i]?.path as (string | number)[], 'duplicate client id');
+    const client = clients[i];
+    if (!client) continue;
+    // One id is one OAuth client: an agent that signs users in itself has its own redirectUris.
+    const shared =
+      client.path[0] === 'agents' && config.webApps.some((a) => a.clientId === client.id);
+    add(
+      client.path as (string | number)[],
+      shared
+        ? 'duplicate client id: a web app has it (give the agent "redirectUris" to sign users in itself)'
+        : 'duplicate client id',
+    );
   }
   for (const i of duplicates(config.customServers, (s) => s.id)) {
     add(['customServers', i, 'id'], 'duplicate custom server id');

@@ -5,6 +5,9 @@ import { ConfigError, type ConfigIssue, formatPath } from './config-error.js';
 import { crossReferenceIssues } from './cross-references.js';
 import { type OrgConfig, type OrgConfigInput, orgConfigSchema } from './schema.js';
 
+/** Most alias uses a configuration may make; a configuration needs few, an attack needs many. */
+const MAX_ALIAS_COUNT = 50;
+
 type Locate = (path: readonly PropertyKey[]) => number | undefined;
 
 function zodIssues(error: z.ZodError, locate?: Locate): ConfigIssue[] {
@@ -20,7 +23,33 @@ function lineOf(path: readonly PropertyKey[], locate?: Locate): { line?: number 
   return line === undefined ? {} : { line };
 }
 
+/**
+ * Paths of every own `__proto__` key in a parsed document. zod drops such a key silently where a
+ * schema allows any key (a secret's value, a JWK), so they are refused everywhere instead.
+ */
+function prototypeKeyPaths(value: unknown, path: (string | number)[] = []): (string | number)[][] {
+  if (typeof value !== 'object' || value === null) return [];
+  const found: (string | number)[][] = [];
+  if (!Array.isArray(value) && Object.hasOwn(value, '__proto__'))
+    found.push([...path, '__proto__']);
+  for (const [key, child] of Object.entries(value)) {
+    found.push(...prototypeKeyPaths(child, [...path, Array.isArray(value) ? Number(key) : key]));
+  }
+  return found;
+}
+
 function validate(input: unknown, locate?: Locate, source?: string): OrgConfig {
+  const prototypeKeys = prototypeKeyPaths(input);
+  if (prototypeKeys.length > 0) {
+    throw new ConfigError(
+      prototypeKeys.map((path) => ({
+        path: formatPath(path),
+        message: '"__proto__" is not allowed as a key',
+        ...lineOf(path, locate),
+      })),
+      source,
+    );
+  }
   const parsed = orgConfigSchema.safeParse(input);
   if (!parsed.success) throw new ConfigError(zodIssues(parsed.error, locate), source);
 
@@ -77,7 +106,18 @@ export function parseConfig(text: string, source = 'config'): OrgConfig {
       source,
     );
   }
-  return validate(doc.toJS({ maxAliasCount: 50 }), locator(doc, counter), source);
+  let value: unknown;
+  try {
+    // Bounds alias expansion ("billion laughs"): yaml throws past this many alias uses.
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (cause) {
+    throw new ConfigError(
+      [{ path: '', message: `too many YAML aliases (at most ${MAX_ALIAS_COUNT} uses)` }],
+      source,
+      { cause },
+    );
+  }
+  return validate(value, locator(doc, counter), source);
 }
 
 /**

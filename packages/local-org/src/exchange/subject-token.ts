@@ -8,6 +8,18 @@ export class SubjectTokenError extends Error {
   override readonly name = 'SubjectTokenError';
 }
 
+/**
+ * Finds the org's sign-in session an ID token's `sid` names, while it is alive: `undefined` once
+ * the user signed out at `/oauth2/v1/logout` or the session expired.
+ */
+export type SessionLookup = (sid: string) => Promise<
+  | {
+      accountId?: string | undefined;
+      authorizations?: Readonly<Record<string, unknown>> | undefined;
+    }
+  | undefined
+>;
+
 /** Claims an ID token never carries but an ID-JAG or an access token does. */
 const NOT_IN_ID_TOKENS = ['client_id', 'scope', 'scp', 'act'];
 
@@ -20,8 +32,10 @@ function normaliseTyp(typ: string): string {
  * Verifies a subject token as an OpenID Connect ID token this org issued (RFC 8693 §2.1,
  * WIRE.md "Subject token"): RS256 signature by the org's key, `iss` this org, unexpired (30 s
  * skew), `typ` absent or `JWT` (an ID-JAG or an `at+jwt` access token is refused), none of the
- * claims an ID-JAG or access token carries, and a single `aud` that is the agent itself or a web
- * app linked to it.
+ * claims an ID-JAG or access token carries, a single `aud` that is the agent itself or a web app
+ * linked to it, and a `sid` naming a sign-in session that is still alive, of the same user, in
+ * which that app is still signed in (OpenID Connect Front-Channel Logout §3 `sid`; Okta refuses
+ * an ID token whose session ended).
  *
  * @throws {SubjectTokenError} naming the failed check.
  */
@@ -29,6 +43,7 @@ export async function verifySubjectIdToken(
   org: OrgModel,
   token: string,
   agent: AgentConfig,
+  sessions: SessionLookup,
 ): Promise<JWTPayload & { sub: string }> {
   if (token.length > MAX_TOKEN_LENGTH) throw new SubjectTokenError('subject token too large');
   if (token.split('.').length !== 3) throw new SubjectTokenError('subject token is not a JWS');
@@ -70,6 +85,13 @@ export async function verifySubjectIdToken(
   }
   if (typeof payload.sub !== 'string' || payload.sub === '') {
     throw new SubjectTokenError('subject token has no subject');
+  }
+  if (typeof payload.sid !== 'string' || payload.sid === '') {
+    throw new SubjectTokenError('subject token has no sid: its session cannot be checked');
+  }
+  const session = await sessions(payload.sid);
+  if (!session || session.accountId !== payload.sub || !session.authorizations?.[audience]) {
+    throw new SubjectTokenError('subject token session has ended (signed out or expired)');
   }
   return payload as JWTPayload & { sub: string };
 }

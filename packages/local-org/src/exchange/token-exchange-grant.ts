@@ -76,7 +76,9 @@ export function tokenExchangeGrant(org: OrgModel) {
 
     let subject: Awaited<ReturnType<typeof verifySubjectIdToken>>;
     try {
-      subject = await verifySubjectIdToken(org, input.subject_token, agent);
+      subject = await verifySubjectIdToken(org, input.subject_token, agent, (sid) =>
+        ctx.oidc.provider.Session.findByUid(sid),
+      );
     } catch (error) {
       if (error instanceof SubjectTokenError) throw oauthError('invalid_grant', error.message);
       throw error;

@@ -1,4 +1,4 @@
-import Provider, { type ClientMetadata, type Configuration } from 'oidc-provider';
+import Provider, { type ClientMetadata, type Configuration, errors } from 'oidc-provider';
 import type { AgentConfig, WebAppConfig } from '../config/schema.js';
 import {
   ASYMMETRIC_ALGORITHMS,
@@ -53,8 +53,9 @@ function agentClient(agent: AgentConfig): ClientMetadata {
 
 /**
  * Creates the org authorization server: oidc-provider with the issuer at the origin, Okta's
- * `/oauth2/v1/*` paths, Authorization Code with PKCE (S256 only, always required), RS256 ID tokens
- * carrying `nonce`, `auth_time`, `email` and `name`, clients from the configuration, sign-in at
+ * `/oauth2/v1/*` paths, Authorization Code with PKCE (S256 only, always required) and `state`
+ * required (as Okta does), RS256 ID tokens carrying `nonce`, `auth_time`, `email`, `name` and `sid`
+ * (the sign-in session, ended by `/oauth2/v1/logout`), clients from the configuration, sign-in at
  * `/signin/{uid}`, consent granted automatically to configured apps, and the token exchange grant.
  */
 export function createOrgProvider(org: OrgModel, cookieKeys: string[]): Provider {
@@ -72,12 +73,26 @@ export function createOrgProvider(org: OrgModel, cookieKeys: string[]): Provider
     responseTypes: ['code'],
     scopes: ['openid', 'profile', 'email', 'offline_access'],
     claims: {
-      openid: ['sub'],
+      // `sid` names the sign-in session, so the token exchange can refuse an ID token after
+      // sign-out (see findAccount).
+      openid: ['sub', 'sid'],
       email: ['email', 'email_verified'],
       profile: ['name', 'preferred_username'],
     },
     conformIdTokenClaims: false,
     pkce: { required: () => true },
+    // Okta refuses an authorization request without `state`, so this org does too: an app that
+    // forgets it fails here rather than at Okta. Validators run after the redirect URI is checked,
+    // so the error goes back to the app.
+    extraParams: {
+      state: (_ctx, value) => {
+        if (typeof value !== 'string' || value === '') {
+          throw new errors.InvalidRequest(
+            "The authentication request has an invalid 'state' parameter.",
+          );
+        }
+      },
+    },
     clockTolerance: CLOCK_TOLERANCE_SECONDS,
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
     enabledJWA: {
@@ -115,13 +130,16 @@ export function createOrgProvider(org: OrgModel, cookieKeys: string[]): Provider
     interactions: {
       url: (_ctx, interaction) => `${SIGN_IN_PATH}${interaction.uid}`,
     },
-    findAccount: (_ctx, sub) => {
+    findAccount: (_ctx, sub, token) => {
       const user = org.users.get(sub);
       if (!user) return undefined;
+      // At the token endpoint `token` is the authorization code, which records its session.
+      const sid = token && 'sessionUid' in token ? token.sessionUid : undefined;
       return {
         accountId: user.id,
-        claims: () => ({
+        claims: (use) => ({
           sub: user.id,
+          ...(use === 'id_token' && typeof sid === 'string' ? { sid } : {}),
           ...(user.email === undefined ? {} : { email: user.email, email_verified: true }),
           ...(user.name === undefined ? {} : { name: user.name }),
           preferred_username: user.username,
