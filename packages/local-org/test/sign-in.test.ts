@@ -37,6 +37,19 @@ describe('Authorization Code + PKCE sign-in over HTTP', () => {
     expect(payload.auth_time).toEqual(expect.any(Number));
   });
 
+  it("lets the sign-in form's redirects reach the app's redirect URI and no other origin", async () => {
+    // Browsers apply a page's CSP form-action to every redirect after the form is posted.
+    const browser = new Browser();
+    const redirectUri = demo.webApp.redirectUris[0] as string;
+    const start = await browser.get(authorizeUrl(org, { challenge: pkcePair().challenge }));
+    const signInPage = await browser.get(
+      new URL(start.headers.get('location') ?? '', org.issuer).href,
+    );
+    const csp = signInPage.headers.get('content-security-policy') ?? '';
+    const formAction = /form-action ([^;]*)/.exec(csp)?.[1]?.split(' ');
+    expect(formAction).toEqual(["'self'", new URL(redirectUri).origin]);
+  });
+
   it('publishes Okta paths in its discovery document', async () => {
     const response = await fetch(org.url('/.well-known/openid-configuration'));
     const metadata = (await response.json()) as Record<string, unknown>;

@@ -8,14 +8,29 @@ import { errorPage, signInPage } from './pages.js';
 
 const MAX_FORM_BYTES = 8192;
 
-function send(res: ServerResponse, status: number, html: string): void {
+/**
+ * `formTarget` is where a posted form may end up: browsers apply `form-action` to every redirect
+ * that follows the post, and a successful sign-in ends at the app's redirect URI.
+ */
+function send(res: ServerResponse, status: number, html: string, formTarget?: string): void {
+  const formAction = formTarget === undefined ? "'self'" : `'self' ${formTarget}`;
   res.writeHead(status, {
     'Content-Type': 'text/html; charset=utf-8',
     'Cache-Control': 'no-store',
     'X-Frame-Options': 'DENY',
-    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+    'Content-Security-Policy': `default-src 'none'; style-src 'unsafe-inline'; form-action ${formAction}`,
   });
   res.end(html);
+}
+
+/** The origin of the interaction's redirect URI, which oidc-provider has already matched. */
+function redirectOrigin(redirectUri: unknown): string | undefined {
+  if (typeof redirectUri !== 'string') return undefined;
+  try {
+    return new URL(redirectUri).origin;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -44,6 +59,7 @@ export async function handleSignIn(
   }
   const action = `${SIGN_IN_PATH}${details.uid}`;
   const clientId = String(details.params.client_id ?? '');
+  const formTarget = redirectOrigin(details.params.redirect_uri);
 
   if (details.prompt.name === 'consent') {
     const grant = new provider.Grant({ clientId, accountId: details.session?.accountId ?? '' });
@@ -59,7 +75,7 @@ export async function handleSignIn(
   }
 
   if (req.method === 'GET') {
-    send(res, 200, signInPage({ action, clientId }));
+    send(res, 200, signInPage({ action, clientId }), formTarget);
     return;
   }
   if (req.method !== 'POST') {
@@ -84,6 +100,7 @@ export async function handleSignIn(
       res,
       401,
       signInPage({ action, clientId, username, error: 'Wrong username or password.' }),
+      formTarget,
     );
     return;
   }
