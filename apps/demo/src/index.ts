@@ -1,0 +1,2 @@
+export type { DemoReport } from './run-demo.js';
+export { runDemo } from './run-demo.js';

@@ -1,0 +1,16 @@
+export type { AgentEnv } from './env.js';
+export { agentEnvSchema, EnvError, listVar, privateJwkVar, readEnv, urlVar } from './env.js';
+export type { Failure } from './failure.js';
+export { describeFailure, parseChallenge, ResourceError } from './failure.js';
+export { formatResult, formatValue } from './format-result.js';
+export type { ListenOptions, RunningServer } from './http-server.js';
+export { BodyError, readJsonBody, sendJson, serve } from './http-server.js';
+export type { AgentIdentity, PathSetup } from './local-org.js';
+export { agentIdentity, runAgentOnce, setting, signInDemoUser } from './local-org.js';
+export type { PathName, PathOutcome, PathResult, SampleAgent } from './path-result.js';
+export { runPath } from './path-result.js';
+export type { TraceField, TraceValue } from './redact.js';
+export { authorizationFields, fieldValue, jsonFields, maskDeep, tokenValue } from './redact.js';
+export { safeEqual } from './safe-equal.js';
+export type { Captured, Hop, Participant, TracingFetchOptions } from './trace.js';
+export { captureTrace, describeStep, tracingFetch } from './trace.js';

@@ -1,0 +1,4 @@
+import { runAgentOnce } from '@onbehalf/sample-kit';
+import { secretEnvSchema, setUpSecretPath } from './setup.js';
+
+process.exitCode = await runAgentOnce(secretEnvSchema, setUpSecretPath);
