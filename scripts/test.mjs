@@ -7,7 +7,11 @@ import { join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const workspaces = ['packages', 'apps']
   .filter((dir) => existsSync(join(root, dir)))
-  .flatMap((dir) => readdirSync(join(root, dir)).map((name) => join(root, dir, name)));
+  .flatMap((dir) =>
+    readdirSync(join(root, dir), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => join(root, dir, entry.name)),
+  );
 const resultFile = (dir) => join(dir, '.vitest-results.json');
 
 for (const dir of workspaces) rmSync(resultFile(dir), { force: true });
