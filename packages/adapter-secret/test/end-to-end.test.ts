@@ -1,73 +1,30 @@
-import { createClient } from '@onbehalf/core';
-import { demo, startLocalOrg } from '@onbehalf/local-org';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { vaultedSecret } from '../src/index.js';
-import { DEMO_AGENT, demoAuth, testClock } from './support/demo-client.js';
-import { type LocalOrg, signInDemoUser } from './support/local-org.js';
-import { recordingFetch } from './support/recording-fetch.js';
+import { demo } from '@onbehalf/local-org';
+import {
+  expectRefusedBeforeAnyRequest,
+  expectResourceExchange,
+  useLocalOrg,
+} from '@onbehalf/test-support';
+import { describe, expect, it } from 'vitest';
+import { secretCase } from './support/secret-case.js';
 
-let org: LocalOrg;
-
-beforeAll(async () => {
-  org = await startLocalOrg();
-});
-
-afterAll(async () => {
-  await org?.stop();
-});
+const org = useLocalOrg();
 
 describe('a vaulted secret from the local org', () => {
   it('turns a signed-in user into the key/value pairs of the vault entry', async () => {
-    const idToken = await signInDemoUser(org);
-    const recorder = recordingFetch();
-    const clock = testClock();
-    const client = createClient({
-      issuer: org.issuer,
-      clientId: DEMO_AGENT,
-      auth: demoAuth(),
-      adapters: [vaultedSecret()],
-      fetch: recorder.fetch,
-      clock: clock.now,
-    });
-
-    const credential = await client.exchange('secret', {
-      subjectToken: idToken,
-      resource: demo.secretOrn,
-    });
-
-    expect(credential.secret).toEqual(demo.secretValue);
-    expect(credential.secret.apiKey).toBe(demo.secretValue.apiKey);
-    expect(credential.expiresAt.getTime()).toBe(clock.now() + 300_000);
-
-    const [request] = recorder.calls.filter((call) => call.form.has('grant_type'));
-    expect(request?.url).toBe(org.url('/oauth2/v1/token'));
-    expect(request?.form.get('requested_token_type')).toBe(
+    const credential = await expectResourceExchange(
+      org(),
+      secretCase,
       'urn:okta:params:oauth:token-type:vaulted-secret',
     );
-    expect(request?.form.getAll('resource')).toEqual([demo.secretOrn]);
-    expect(request?.form.get('subject_token')).toBe(idToken);
-    expect(request?.form.has('audience')).toBe(false);
-    expect(request?.form.has('scope')).toBe(false);
+    expect(credential.secret).toEqual(demo.secretValue);
+    expect(credential.secret.apiKey).toBe(demo.secretValue.apiKey);
   });
 
   it('refuses a missing or empty resource before any request', async () => {
-    const recorder = recordingFetch();
-    const client = createClient({
-      issuer: org.issuer,
-      clientId: DEMO_AGENT,
-      auth: demoAuth(),
-      adapters: [vaultedSecret()],
-      fetch: recorder.fetch,
-    });
-    const subjectToken = await signInDemoUser(org);
-    const before = recorder.calls.length;
-    await expect(client.exchange('secret', { subjectToken, resource: '' })).rejects.toMatchObject({
-      code: 'configuration',
-    });
-    await expect(
+    await expectRefusedBeforeAnyRequest(org(), secretCase, (client, subjectToken) => [
+      () => client.exchange('secret', { subjectToken, resource: '' }),
       // @ts-expect-error: `resource` is required
-      client.exchange('secret', { subjectToken }),
-    ).rejects.toMatchObject({ code: 'configuration' });
-    expect(recorder.calls.length).toBe(before);
+      () => client.exchange('secret', { subjectToken }),
+    ]);
   });
 });

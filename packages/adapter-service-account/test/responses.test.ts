@@ -1,42 +1,16 @@
-import { createClient, ExchangeError } from '@onbehalf/core';
-import { afterEach, describe, expect, it } from 'vitest';
-import { SERVICE_ACCOUNT_TOKEN_TYPE, serviceAccount } from '../src/index.js';
-import { printError } from './support/capture.js';
-import { DEMO_AGENT, demoAuth, testClock } from './support/demo-client.js';
 import {
-  type HttpDouble,
-  isDiscovery,
-  metadataFor,
-  startHttpDouble,
-} from './support/http-double.js';
+  expectInvalidResponse,
+  printError,
+  testClock,
+  useAnsweringOrg,
+} from '@onbehalf/test-support';
+import { describe, expect, it } from 'vitest';
+import { SERVICE_ACCOUNT_TOKEN_TYPE } from '../src/index.js';
+import { serviceAccountCase } from './support/service-account-case.js';
 
 // An org double whose token endpoint answers with whatever body a test gives it.
-
-let org: HttpDouble | undefined;
-
-afterEach(async () => {
-  await org?.close();
-  org = undefined;
-});
-
-async function exchangeAgainst(body: unknown, clock = testClock()) {
-  await org?.close();
-  org = await startHttpDouble((request, origin) =>
-    isDiscovery(request) ? { body: metadataFor(origin) } : { body },
-  );
-  const client = createClient({
-    issuer: org.origin,
-    clientId: DEMO_AGENT,
-    auth: demoAuth(),
-    adapters: [serviceAccount()],
-    cache: false,
-    clock: clock.now,
-  });
-  return client.exchange('service-account', {
-    subjectToken: 'opaque-subject-token',
-    resource: 'orn:x',
-  });
-}
+const exchangeAgainst = useAnsweringOrg(serviceAccountCase);
+const invalid = (body: unknown) => expectInvalidResponse(exchangeAgainst(body));
 
 const good = (account: unknown = { username: 'svc', password: 'p-1' }, extra = {}) => ({
   issued_token_type: SERVICE_ACCOUNT_TOKEN_TYPE,
@@ -45,13 +19,6 @@ const good = (account: unknown = { username: 'svc', password: 'p-1' }, extra = {
   expires_in: 300,
   ...extra,
 });
-
-async function invalid(body: unknown): Promise<ExchangeError> {
-  const error = await exchangeAgainst(body).catch((caught: unknown) => caught);
-  expect(error).toBeInstanceOf(ExchangeError);
-  expect(error).toMatchObject({ code: 'invalid_response' });
-  return error as ExchangeError;
-}
 
 describe('what a service-account response must look like', () => {
   it('accepts the documented shape', async () => {

@@ -1,35 +1,25 @@
-import { createClient } from '@onbehalf/core';
-import { startLocalOrg } from '@onbehalf/local-org';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  demoClient,
+  recordingFetch,
+  signInDemoUser,
+  testClock,
+  useLocalOrg,
+} from '@onbehalf/test-support';
+import { describe, expect, it } from 'vitest';
 import { crossAppAccess } from '../src/index.js';
-import { DEMO_AGENT, demoAuth, testClock } from './support/demo-client.js';
-import { type LocalOrg, signInDemoUser } from './support/local-org.js';
-import { recordingFetch } from './support/recording-fetch.js';
 
-let org: LocalOrg;
-
-beforeAll(async () => {
-  org = await startLocalOrg();
-});
-
-afterAll(async () => {
-  await org?.stop();
-});
+const org = useLocalOrg();
 
 describe('caching the access token', () => {
   it('reuses it within its lifetime and runs both hops again, with a fresh ID-JAG, after', async () => {
-    const idToken = await signInDemoUser(org);
-    const server = org.customServer('default');
+    const idToken = await signInDemoUser(org());
+    const server = org().customServer('default');
     const recorder = recordingFetch();
     // The client's clock stays a little behind the org's, so moving it forward by a few seconds
     // never makes an assertion look issued in the future. With a margin of 3595 s on a 3600 s
     // access token, the cached entry lives 5 s of client time.
     const clock = testClock(Date.now() - 10_000);
-    const client = createClient({
-      issuer: org.issuer,
-      clientId: DEMO_AGENT,
-      auth: demoAuth(),
-      adapters: [crossAppAccess()],
+    const client = demoClient(org().issuer, [crossAppAccess()], {
       fetch: recorder.fetch,
       clock: clock.now,
       cacheMarginSeconds: 3595,
@@ -54,21 +44,17 @@ describe('caching the access token', () => {
     const assertions = hop2Assertions();
     expect(assertions).toHaveLength(2);
     expect(assertions[1]).not.toBe(assertions[0]);
-    const hop1Calls = recorder.calls.filter((call) => call.url === org.url('/oauth2/v1/token'));
+    const hop1Calls = recorder.calls.filter((call) => call.url === org().url('/oauth2/v1/token'));
     expect(hop1Calls).toHaveLength(2);
   });
 
   it('keeps separate entries for different scopes', async () => {
-    const idToken = await signInDemoUser(org);
+    const idToken = await signInDemoUser(org());
     const recorder = recordingFetch();
-    const client = createClient({
-      issuer: org.issuer,
-      clientId: DEMO_AGENT,
-      auth: demoAuth(),
-      adapters: [crossAppAccess()],
+    const client = demoClient(org().issuer, [crossAppAccess()], {
       fetch: recorder.fetch,
     });
-    const audience = org.customServer('default').issuer;
+    const audience = org().customServer('default').issuer;
     const read = await client.exchange('xaa', {
       subjectToken: idToken,
       audience,

@@ -1,33 +1,24 @@
-import { createClient } from '@onbehalf/core';
-import { demo, startLocalOrg } from '@onbehalf/local-org';
+import { demo } from '@onbehalf/local-org';
+import {
+  demoClient,
+  recordingFetch,
+  signInDemoUser,
+  testClock,
+  useLocalOrg,
+} from '@onbehalf/test-support';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { crossAppAccess } from '../src/index.js';
-import { DEMO_AGENT, demoAuth, testClock } from './support/demo-client.js';
-import { type LocalOrg, signInDemoUser } from './support/local-org.js';
-import { recordingFetch } from './support/recording-fetch.js';
 
-let org: LocalOrg;
-
-beforeAll(async () => {
-  org = await startLocalOrg();
-});
-
-afterAll(async () => {
-  await org?.stop();
-});
+const org = useLocalOrg();
 
 describe('Cross App Access against the local org', () => {
   it('turns a signed-in user into an access token the custom server vouches for', async () => {
-    const idToken = await signInDemoUser(org);
-    const server = org.customServer('default');
+    const idToken = await signInDemoUser(org());
+    const server = org().customServer('default');
     const recorder = recordingFetch();
     const clock = testClock();
-    const client = createClient({
-      issuer: org.issuer,
-      clientId: DEMO_AGENT,
-      auth: demoAuth(),
-      adapters: [crossAppAccess()],
+    const client = demoClient(org().issuer, [crossAppAccess()], {
       fetch: recorder.fetch,
       clock: clock.now,
     });
@@ -60,7 +51,7 @@ describe('Cross App Access against the local org', () => {
 
     const tokenCalls = recorder.calls.filter((call) => call.form.has('grant_type'));
     expect(tokenCalls.map((call) => call.url)).toEqual([
-      org.url('/oauth2/v1/token'),
+      org().url('/oauth2/v1/token'),
       server.tokenEndpoint,
     ]);
     const [hop1, hop2] = tokenCalls;
@@ -74,16 +65,11 @@ describe('Cross App Access against the local org', () => {
   });
 
   it('accepts the scopes as one space-separated string', async () => {
-    const idToken = await signInDemoUser(org);
-    const client = createClient({
-      issuer: org.issuer,
-      clientId: DEMO_AGENT,
-      auth: demoAuth(),
-      adapters: [crossAppAccess()],
-    });
+    const idToken = await signInDemoUser(org());
+    const client = demoClient(org().issuer, [crossAppAccess()]);
     const credential = await client.exchange('xaa', {
       subjectToken: idToken,
-      audience: org.customServer('default').issuer,
+      audience: org().customServer('default').issuer,
       scope: 'todo.read  todo.read',
     });
     expect(credential.scopes).toEqual(['todo.read']);

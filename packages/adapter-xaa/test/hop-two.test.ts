@@ -1,15 +1,22 @@
-import { clientSecretPost, createClient, PolicyRefusalError } from '@onbehalf/core';
+import { clientSecretPost, type createClient, PolicyRefusalError } from '@onbehalf/core';
+import {
+  DEMO_AGENT,
+  type DoubleReply,
+  demoClient,
+  type HttpDouble,
+  type RecordedRequest,
+  testClock,
+} from '@onbehalf/test-support';
 import { decodeJwt, generateKeyPair, SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { crossAppAccess } from '../src/index.js';
-import { DEMO_AGENT, demoAuth, forgeIdToken, testClock } from './support/demo-client.js';
 import {
   forgeIdJag,
+  forgeIdToken,
   idJagReply,
   startCustomServerDouble,
   startOrgDouble,
 } from './support/doubles.js';
-import type { DoubleReply, HttpDouble, RecordedRequest } from './support/http-double.js';
 
 // A well-behaved org double in front of a custom-server double whose answers each test picks.
 
@@ -40,11 +47,7 @@ async function run(setup: Setup) {
   });
   const org = await startOrgDouble(async () => idJagReply(idJag));
   doubles.push(org);
-  const client = createClient({
-    issuer: org.origin,
-    clientId: DEMO_AGENT,
-    auth: demoAuth(),
-    adapters: [crossAppAccess()],
+  const client = demoClient(org.origin, [crossAppAccess()], {
     cache: false,
     ...(setup.clock ? { clock: setup.clock } : {}),
   });

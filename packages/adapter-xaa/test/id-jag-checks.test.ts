@@ -1,16 +1,15 @@
-import { createClient, ExchangeError } from '@onbehalf/core';
+import { ExchangeError } from '@onbehalf/core';
+import { DEMO_AGENT, demoClient, type HttpDouble, printError } from '@onbehalf/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { crossAppAccess } from '../src/index.js';
-import { printError } from './support/capture.js';
-import { DEMO_AGENT, demoAuth, forgeIdToken } from './support/demo-client.js';
 import {
   forgeIdJag,
+  forgeIdToken,
   type IdJagShape,
   idJagReply,
   startCustomServerDouble,
   startOrgDouble,
 } from './support/doubles.js';
-import type { HttpDouble } from './support/http-double.js';
 
 // An org that hands out ID-JAGs it should not: each must be refused before hop 2, and the
 // custom server must see no request at all (not even discovery).
@@ -35,11 +34,7 @@ async function exchangeWith(shape: (audience: string) => IdJagShape, reply = idJ
   idJag = await forgeIdJag(shape(customServer.origin));
   const started = await startOrgDouble(async () => reply(idJag));
   org = started;
-  const client = createClient({
-    issuer: started.origin,
-    clientId: DEMO_AGENT,
-    auth: demoAuth(),
-    adapters: [crossAppAccess()],
+  const client = demoClient(started.origin, [crossAppAccess()], {
     cache: false,
   });
   return client.exchange('xaa', {

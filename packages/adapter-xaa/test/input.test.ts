@@ -1,9 +1,8 @@
-import { createClient, ExchangeError } from '@onbehalf/core';
+import { ExchangeError } from '@onbehalf/core';
+import { demoAuth, demoClient, type HttpDouble } from '@onbehalf/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crossAppAccess } from '../src/index.js';
-import { DEMO_AGENT, demoAuth } from './support/demo-client.js';
 import { startOrgDouble } from './support/doubles.js';
-import type { HttpDouble } from './support/http-double.js';
 
 // Bad input is refused before anything is sent: the org double must see no request.
 
@@ -18,12 +17,7 @@ afterAll(async () => {
 });
 
 function client() {
-  return createClient({
-    issuer: org.origin,
-    clientId: DEMO_AGENT,
-    auth: demoAuth(),
-    adapters: [crossAppAccess()],
-  });
+  return demoClient(org.origin, [crossAppAccess()]);
 }
 
 async function refusedInput(input: Record<string, unknown>, field: string) {

@@ -1,37 +1,27 @@
-import { createClient } from '@onbehalf/core';
-import { startLocalOrg } from '@onbehalf/local-org';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  capture,
+  demoClient,
+  printEverything,
+  recordingFetch,
+  signInDemoUser,
+  useLocalOrg,
+} from '@onbehalf/test-support';
+import { describe, expect, it } from 'vitest';
 import { crossAppAccess } from '../src/index.js';
-import { capture, printCredential, printError } from './support/capture.js';
-import { DEMO_AGENT, demoAuth } from './support/demo-client.js';
-import { type LocalOrg, signInDemoUser } from './support/local-org.js';
-import { recordingFetch } from './support/recording-fetch.js';
 
-let org: LocalOrg;
-
-beforeAll(async () => {
-  org = await startLocalOrg();
-});
-
-afterAll(async () => {
-  await org?.stop();
-});
+const org = useLocalOrg();
 
 describe('nothing secret escapes', () => {
   it('keeps the ID token, assertions, ID-JAG and access token out of logs, events, errors and printouts', async () => {
-    const idToken = await signInDemoUser(org);
+    const idToken = await signInDemoUser(org());
     const recorder = recordingFetch();
     const observed = capture();
-    const client = createClient({
-      issuer: org.issuer,
-      clientId: DEMO_AGENT,
-      auth: demoAuth(),
-      adapters: [crossAppAccess()],
+    const client = demoClient(org().issuer, [crossAppAccess()], {
       fetch: recorder.fetch,
       logger: observed.logger,
       onEvent: observed.onEvent,
     });
-    const audience = org.customServer('default').issuer;
+    const audience = org().customServer('default').issuer;
 
     const credential = await client.exchange('xaa', {
       subjectToken: idToken,
@@ -57,12 +47,7 @@ describe('nothing secret escapes', () => {
       'exchange.failed',
     ]);
 
-    const printed = [
-      JSON.stringify(observed.lines),
-      JSON.stringify(observed.events),
-      printError(failure),
-      printCredential(credential),
-    ].join('\n');
+    const printed = printEverything(observed, failure, credential);
     for (const secret of secrets) expect(printed).not.toContain(secret);
     expect(printed).toContain('[redacted]');
     expect(credential.accessToken.split('.')).toHaveLength(3);

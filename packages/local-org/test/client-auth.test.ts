@@ -6,7 +6,7 @@ import {
   type Fixture,
   OTHER_AGENT,
   signRawJws,
-  startFixture,
+  startSignedInFixture,
   tamper,
   unsecured,
 } from './fixture.js';
@@ -14,10 +14,10 @@ import {
   ASSERTION_TYPE,
   type AssertionOptions,
   clientAssertion,
-  demoIdToken,
   ID_TOKEN_TYPE,
   postForm,
   SECRET_TYPE,
+  secretRequest,
   TOKEN_EXCHANGE,
 } from './requests.js';
 
@@ -26,9 +26,7 @@ let idToken: string;
 let tokenEndpoint: string;
 
 beforeAll(async () => {
-  f = await startFixture();
-  idToken = await demoIdToken(f.org);
-  f.secrets.add(idToken);
+  ({ fixture: f, idToken } = await startSignedInFixture());
   tokenEndpoint = f.org.url('/oauth2/v1/token');
 });
 afterAll(() => f.stop());
@@ -39,10 +37,7 @@ async function withAssertion(assertion: string, extra: Record<string, string> = 
     grant_type: TOKEN_EXCHANGE,
     client_assertion_type: ASSERTION_TYPE,
     client_assertion: assertion,
-    subject_token: idToken,
-    subject_token_type: ID_TOKEN_TYPE,
-    requested_token_type: SECRET_TYPE,
-    resource: demo.secretOrn,
+    ...secretRequest(idToken),
     ...extra,
   });
 }
@@ -55,7 +50,8 @@ describe('private_key_jwt client authentication at the org', () => {
     expect(res.status).toBe(200);
   });
 
-  it('accepts an assertion expired 29 s ago (30 s skew)', async () => {
+  // The org's real clock leaves under a second of slack: a busy machine may need another try.
+  it('accepts an assertion expired 29 s ago (30 s skew)', { retry: 2 }, async () => {
     await atStartOfSecond();
     const res = await withAssertion(
       await clientAssertion(tokenEndpoint, { iat: now() - 120, exp: now() - 29 }),
@@ -68,7 +64,6 @@ describe('private_key_jwt client authentication at the org', () => {
     ['without exp', { exp: null }, /expiration/],
     ['without jti', { jti: null }, /jti/],
     ['with aud = another endpoint', { aud: 'http://127.0.0.1/oauth2/default/v1/token' }, /aud/],
-    ['with aud as an array', { aud: [tokenEndpoint, 'x'] }, /aud/],
     ['with iss other than the client', { iss: OTHER_AGENT }, /iss/],
     ['valid for two hours', { exp: now() + 7200 }, /exp/],
     ['issued in the future', { iat: now() + 600, exp: now() + 900 }, /iat/],
@@ -77,6 +72,12 @@ describe('private_key_jwt client authentication at the org', () => {
   ])('refuses an assertion %s', async (_name, options, reason) => {
     const res = await withAssertion(await clientAssertion(tokenEndpoint, options));
     expectRefused(f, res, 401, 'invalid_client', reason);
+  });
+
+  it('refuses an assertion with aud as an array that holds the token endpoint', async () => {
+    const options = { aud: [tokenEndpoint, 'x'] };
+    const res = await withAssertion(await clientAssertion(tokenEndpoint, options));
+    expectRefused(f, res, 401, 'invalid_client', /aud/);
   });
 
   it('refuses an alg none assertion', async () => {
@@ -90,29 +91,28 @@ describe('private_key_jwt client authentication at the org', () => {
     expectRefused(f, await withAssertion(assertion), 401, 'invalid_client', /alg/);
   });
 
-  it('refuses an assertion whose signature lost its last character', async () => {
-    const assertion = tamper(await clientAssertion(tokenEndpoint));
-    expectRefused(
-      f,
-      await withAssertion(assertion),
-      401,
-      'invalid_client',
-      /client authentication/,
-    );
-  });
-
-  it('refuses an assertion with an unknown crit header', async () => {
-    const assertion = signRawJws(
-      { alg: 'ES256', kid: demo.agentPrivateJwk.kid, crit: ['urn:x'], 'urn:x': 1 },
-      {
-        iss: demo.agentClientId,
-        sub: demo.agentClientId,
-        aud: tokenEndpoint,
-        jti: 'crit-1',
-        exp: now() + 60,
-      },
-      demo.agentPrivateJwk,
-    );
+  it.each<[string, () => Promise<string> | string]>([
+    [
+      'whose signature lost its last character',
+      async () => tamper(await clientAssertion(tokenEndpoint)),
+    ],
+    [
+      'with an unknown crit header',
+      () =>
+        signRawJws(
+          { alg: 'ES256', kid: demo.agentPrivateJwk.kid, crit: ['urn:x'], 'urn:x': 1 },
+          {
+            iss: demo.agentClientId,
+            sub: demo.agentClientId,
+            aud: tokenEndpoint,
+            jti: 'crit-1',
+            exp: now() + 60,
+          },
+          demo.agentPrivateJwk,
+        ),
+    ],
+  ])('refuses an assertion %s', async (_name, build) => {
+    const assertion = await build();
     expectRefused(
       f,
       await withAssertion(assertion),

@@ -12,6 +12,7 @@ import {
   type OrgConfigInput,
   startLocalOrg,
 } from '../src/index.js';
+import { clientAssertion, demoIdToken, exchange, idJagRequest } from './requests.js';
 
 export const OTHER_AGENT = 'wlp-other-agent';
 export const OTHER_WEB = 'other-web';
@@ -95,6 +96,43 @@ export async function startFixture(): Promise<Fixture> {
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Starts the fixture and signs the demo user in over HTTP. The ID token joins the secrets that
+ * must never reach the audit log.
+ */
+export async function startSignedInFixture(): Promise<{ fixture: Fixture; idToken: string }> {
+  const fixture = await startFixture();
+  const idToken = await demoIdToken(fixture.org);
+  fixture.secrets.add(idToken);
+  return { fixture, idToken };
+}
+
+/**
+ * Exchanges the ID token at the org for an ID-JAG for the default custom server (hop 1), checks
+ * that it was issued, and watches it as a secret.
+ */
+export async function freshIdJag(
+  fixture: Fixture,
+  idToken: string,
+  scope = 'todo.read',
+): Promise<string> {
+  const res = await exchange(fixture.org, idJagRequest(fixture.org, idToken, { scope }));
+  expect(res.status).toBe(200);
+  const idJag = res.body.access_token as string;
+  fixture.secrets.add(idJag);
+  return idJag;
+}
+
+/** A client assertion for `aud` by the second agent, signed with its own key (RFC 7523). */
+export function otherAgentAssertion(fixture: Fixture, aud: string): Promise<string> {
+  return clientAssertion(aud, {
+    iss: OTHER_AGENT,
+    sub: OTHER_AGENT,
+    key: fixture.otherAgentKey,
+    kid: fixture.otherAgentKey.kid,
+  });
 }
 
 /** Signs a JWT with the org's own key, as an attacker holding no key could not: for claim checks. */

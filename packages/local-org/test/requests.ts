@@ -119,3 +119,28 @@ export async function redeem(
     ...extra,
   });
 }
+
+/** A vaulted-secret token exchange form (RFC 8693 section 2.1) for the demo secret. */
+export function secretRequest(subjectToken: string) {
+  return {
+    subject_token: subjectToken,
+    subject_token_type: ID_TOKEN_TYPE,
+    requested_token_type: SECRET_TYPE,
+    resource: demo.secretOrn,
+  };
+}
+
+/** An ID-JAG token exchange form for the default custom server, plus any `extra` fields. */
+export function idJagRequest(
+  org: LocalOrg,
+  subjectToken: string,
+  extra: Record<string, string | string[]> = {},
+): Record<string, string | string[]> {
+  return {
+    subject_token: subjectToken,
+    subject_token_type: ID_TOKEN_TYPE,
+    requested_token_type: ID_JAG_TYPE,
+    audience: org.customServer('default').issuer,
+    ...extra,
+  };
+}

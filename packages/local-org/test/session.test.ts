@@ -9,7 +9,7 @@ import {
   startFixture,
 } from './fixture.js';
 import { authorize, Browser, pkcePair, redeemCode, signOut } from './flow.js';
-import { demoIdToken, exchange, ID_TOKEN_TYPE, SECRET_TYPE } from './requests.js';
+import { demoIdToken, exchange, secretRequest } from './requests.js';
 
 let f: Fixture;
 
@@ -17,13 +17,6 @@ beforeAll(async () => {
   f = await startFixture();
 });
 afterAll(() => f.stop());
-
-const secretRequest = (subject: string) => ({
-  subject_token: subject,
-  subject_token_type: ID_TOKEN_TYPE,
-  requested_token_type: SECRET_TYPE,
-  resource: demo.secretOrn,
-});
 
 /** Signs the demo user in through `browser` (which keeps the session cookie) and returns the ID token. */
 async function signInWith(browser: Browser): Promise<string> {

@@ -5,25 +5,24 @@ import {
   expectNoSecretInAudit,
   expectRefused,
   type Fixture,
+  freshIdJag,
   idJagClaims,
   OTHER_AGENT,
   SECRET_AGENT,
   SECRET_AGENT_SECRET,
   signRawJws,
   signWithOrgKey,
-  startFixture,
+  startSignedInFixture,
 } from './fixture.js';
 import {
   ASSERTION_TYPE,
   clientAssertion,
-  demoIdToken,
   exchange,
-  ID_JAG_TYPE,
-  ID_TOKEN_TYPE,
+  idJagRequest,
   JWT_BEARER,
   postForm,
   redeem,
-  SECRET_TYPE,
+  secretRequest,
   TOKEN_EXCHANGE,
 } from './requests.js';
 
@@ -32,36 +31,12 @@ let idToken: string;
 let tokenEndpoint: string;
 
 beforeAll(async () => {
-  f = await startFixture();
-  idToken = await demoIdToken(f.org);
-  f.secrets.add(idToken);
+  ({ fixture: f, idToken } = await startSignedInFixture());
   tokenEndpoint = f.org.url('/oauth2/v1/token');
 });
 afterAll(() => f.stop());
 
 const now = () => Math.floor(Date.now() / 1000);
-
-const secretRequest = () => ({
-  subject_token: idToken,
-  subject_token_type: ID_TOKEN_TYPE,
-  requested_token_type: SECRET_TYPE,
-  resource: demo.secretOrn,
-});
-
-const idJagRequest = () => ({
-  subject_token: idToken,
-  subject_token_type: ID_TOKEN_TYPE,
-  requested_token_type: ID_JAG_TYPE,
-  audience: f.org.customServer('default').issuer,
-});
-
-async function freshIdJag(): Promise<string> {
-  const res = await exchange(f.org, { ...idJagRequest(), scope: 'todo.read' });
-  expect(res.status).toBe(200);
-  const idJag = res.body.access_token as string;
-  f.secrets.add(idJag);
-  return idJag;
-}
 
 /** A JWT-bearer grant at a custom server with the demo agent's assertion and these fields. */
 async function redeemForm(serverId: string, form: Record<string, string | string[]>) {
@@ -89,7 +64,7 @@ describe('duplicated parameters at the org token endpoint', () => {
       grant_type: TOKEN_EXCHANGE,
       client_assertion_type: ASSERTION_TYPE,
       client_assertion: await clientAssertion(tokenEndpoint),
-      ...secretRequest(),
+      ...secretRequest(idToken),
     };
     const value = form[name] as string;
     form[name] = [value, value];
@@ -104,7 +79,7 @@ describe('duplicated parameters at the org token endpoint', () => {
       { scope: ['todo.read', 'todo.write'] },
     ];
     for (const extra of extras) {
-      const res = await exchange(f.org, { ...idJagRequest(), ...extra });
+      const res = await exchange(f.org, idJagRequest(f.org, idToken, extra));
       expectRefused(f, res, 400, 'invalid_request', /must not be provided twice/);
     }
   });
@@ -117,13 +92,13 @@ describe('duplicated parameters at the org token endpoint', () => {
         await clientAssertion(tokenEndpoint),
         await clientAssertion(tokenEndpoint),
       ],
-      ...secretRequest(),
+      ...secretRequest(idToken),
     });
     expectRefused(f, res, 400, 'invalid_request', /client_assertion' parameter must not/);
   });
 
   it('refuses assertion and resource sent twice at a custom server', async () => {
-    const idJag = await freshIdJag();
+    const idJag = await freshIdJag(f, idToken);
     const audience = f.org.customServer('default').audience;
     const extras: Record<string, string | string[]>[] = [
       { assertion: [idJag, idJag] },
@@ -142,17 +117,17 @@ describe('empty parameters count as absent', () => {
     ['requested_token_type', /requested_token_type is missing/],
     ['resource', /resource is missing/],
   ])('refuses an empty %s as missing', async (name, reason) => {
-    const res = await exchange(f.org, { ...secretRequest(), [name]: '' });
+    const res = await exchange(f.org, { ...secretRequest(idToken), [name]: '' });
     expectRefused(f, res, 400, 'invalid_request', reason);
   });
 
   it('refuses an empty audience on an ID-JAG request as missing', async () => {
-    const res = await exchange(f.org, { ...idJagRequest(), audience: '' });
+    const res = await exchange(f.org, idJagRequest(f.org, idToken, { audience: '' }));
     expectRefused(f, res, 400, 'invalid_request', /audience is missing/);
   });
 
   it('refuses an empty grant_type as missing', async () => {
-    const res = await exchange(f.org, { ...secretRequest(), grant_type: '' });
+    const res = await exchange(f.org, { ...secretRequest(idToken), grant_type: '' });
     expectRefused(f, res, 400, 'invalid_request', /grant_type/);
   });
 
@@ -161,7 +136,7 @@ describe('empty parameters count as absent', () => {
       grant_type: TOKEN_EXCHANGE,
       client_assertion_type: ASSERTION_TYPE,
       client_assertion: '',
-      ...secretRequest(),
+      ...secretRequest(idToken),
     });
     expectRefused(f, res, 401, 'invalid_client', /no client authentication/);
   });
@@ -171,13 +146,13 @@ describe('empty parameters count as absent', () => {
       grant_type: TOKEN_EXCHANGE,
       client_assertion_type: '',
       client_assertion: await clientAssertion(tokenEndpoint),
-      ...secretRequest(),
+      ...secretRequest(idToken),
     });
     expectRefused(f, res, 400, 'invalid_request', /client_assertion_type/);
   });
 
   it('treats an empty scope on an ID-JAG request as no scope: the connection scopes', async () => {
-    const res = await exchange(f.org, { ...idJagRequest(), scope: '' });
+    const res = await exchange(f.org, idJagRequest(f.org, idToken, { scope: '' }));
     expect(res.status).toBe(200);
     f.secrets.add(res.body.access_token as string);
     expect(res.body.scope).toBe('todo.read todo.write');
@@ -192,7 +167,7 @@ describe('empty parameters count as absent', () => {
 describe('client authentication confusion', () => {
   it('refuses a client_id form field that is not the assertion issuer', async () => {
     for (const clientId of [OTHER_AGENT, demo.webApp.clientId]) {
-      const res = await exchange(f.org, { ...secretRequest(), client_id: clientId });
+      const res = await exchange(f.org, { ...secretRequest(idToken), client_id: clientId });
       expectRefused(f, res, 400, 'invalid_request', /client_id mismatch/);
     }
   });
@@ -205,7 +180,7 @@ describe('client authentication confusion', () => {
         grant_type: TOKEN_EXCHANGE,
         client_assertion_type: ASSERTION_TYPE,
         client_assertion: await clientAssertion(tokenEndpoint),
-        ...secretRequest(),
+        ...secretRequest(idToken),
       },
       { Authorization: `Basic ${basic}` },
     );
@@ -215,7 +190,7 @@ describe('client authentication confusion', () => {
   it('refuses an assertion whose aud is a one-element array', async () => {
     const res = await exchange(
       f.org,
-      secretRequest(),
+      secretRequest(idToken),
       await clientAssertion(tokenEndpoint, { aud: [tokenEndpoint] }),
     );
     expectRefused(f, res, 401, 'invalid_client', /single string/);
@@ -225,7 +200,7 @@ describe('client authentication confusion', () => {
     const { tokenEndpoint: endpoint } = f.org.customServer('default');
     const res = await postForm(endpoint, {
       grant_type: JWT_BEARER,
-      assertion: await freshIdJag(),
+      assertion: await freshIdJag(f, idToken),
       client_assertion_type: ASSERTION_TYPE,
       client_assertion: await clientAssertion(endpoint, { aud: f.org.issuer }),
     });
@@ -242,7 +217,7 @@ describe('client authentication confusion', () => {
       .setExpirationTime(now() + 900)
       .sign(demo.agentPrivateJwk);
     f.secrets.add(assertion);
-    const res = await exchange(f.org, secretRequest(), assertion);
+    const res = await exchange(f.org, secretRequest(idToken), assertion);
     expectRefused(f, res, 401, 'invalid_client', /not active yet/);
   });
 
@@ -254,37 +229,30 @@ describe('client authentication confusion', () => {
         kid,
       });
       f.secrets.add(assertion);
-      const res = await exchange(f.org, secretRequest(), assertion);
+      const res = await exchange(f.org, secretRequest(idToken), assertion);
       expectRefused(f, res, 401, 'invalid_client', /client authentication failed/);
     }
   });
 
-  it('refuses an HS256 assertion keyed with the client secret of a secret agent', async () => {
+  it.each([
+    [
+      'keyed with the client secret of a secret agent',
+      SECRET_AGENT,
+      /client authentication failed|alg/,
+    ],
+    ['for a key agent', demo.agentClientId, /alg/],
+  ])('refuses an HS256 assertion %s', async (_name, issuer, reason) => {
     const assertion = await new SignJWT({ jti: crypto.randomUUID() })
       .setProtectedHeader({ alg: 'HS256' })
-      .setIssuer(SECRET_AGENT)
-      .setSubject(SECRET_AGENT)
+      .setIssuer(issuer)
+      .setSubject(issuer)
       .setAudience(tokenEndpoint)
       .setIssuedAt()
       .setExpirationTime('2m')
       .sign(new TextEncoder().encode(SECRET_AGENT_SECRET));
     f.secrets.add(assertion);
-    const res = await exchange(f.org, secretRequest(), assertion);
-    expectRefused(f, res, 401, 'invalid_client', /client authentication failed|alg/);
-  });
-
-  it('refuses an HS256 assertion for a key agent', async () => {
-    const assertion = await new SignJWT({ jti: crypto.randomUUID() })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setIssuer(demo.agentClientId)
-      .setSubject(demo.agentClientId)
-      .setAudience(tokenEndpoint)
-      .setIssuedAt()
-      .setExpirationTime('2m')
-      .sign(new TextEncoder().encode(SECRET_AGENT_SECRET));
-    f.secrets.add(assertion);
-    const res = await exchange(f.org, secretRequest(), assertion);
-    expectRefused(f, res, 401, 'invalid_client', /alg/);
+    const res = await exchange(f.org, secretRequest(idToken), assertion);
+    expectRefused(f, res, 401, 'invalid_client', reason);
   });
 });
 
@@ -303,7 +271,7 @@ describe('tokens presented where another kind belongs', () => {
     expectRefused(f, await redeem(f.org, asArray, 'billing'), 400, 'invalid_grant', /audience/);
     expectRefused(
       f,
-      await redeem(f.org, await freshIdJag(), 'billing'),
+      await redeem(f.org, await freshIdJag(f, idToken), 'billing'),
       400,
       'invalid_grant',
       /audience/,
@@ -339,7 +307,7 @@ describe('tokens presented where another kind belongs', () => {
 
 describe('an ID-JAG is burnt once verified, whatever the outcome', () => {
   it('refuses an ID-JAG again after a redemption that failed after its verification', async () => {
-    const idJag = await freshIdJag();
+    const idJag = await freshIdJag(f, idToken);
     const first = await redeemForm('default', { assertion: idJag, resource: 'api://elsewhere' });
     expectRefused(f, first, 400, 'invalid_grant', /resource does not match/);
     const second = await redeemForm('default', { assertion: idJag });
@@ -347,7 +315,7 @@ describe('an ID-JAG is burnt once verified, whatever the outcome', () => {
   });
 
   it('keeps an ID-JAG usable after a refusal that came before its verification', async () => {
-    const idJag = await freshIdJag();
+    const idJag = await freshIdJag(f, idToken);
     const withScope = await redeemForm('default', { assertion: idJag, scope: 'todo.read' });
     expectRefused(f, withScope, 400, 'invalid_request', /scope/);
     const { tokenEndpoint: endpoint } = f.org.customServer('default');
@@ -395,7 +363,7 @@ describe('oversized and chunked bodies', () => {
         'invalid_request',
         /too large/,
       );
-      expect((await exchange(f.org, secretRequest())).status).toBe(200);
+      expect((await exchange(f.org, secretRequest(idToken))).status).toBe(200);
       expectNoSecretInAudit(f);
     },
   );

@@ -1,4 +1,3 @@
-import { generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import {
   type DoubleReply,
   type HttpDouble,
@@ -6,7 +5,17 @@ import {
   metadataFor,
   type RecordedRequest,
   startHttpDouble,
-} from './http-double.js';
+} from '@onbehalf/test-support';
+import { generateKeyPair, type JWTPayload, SignJWT } from 'jose';
+
+/** An ID-token-shaped JWT for the misbehaving org doubles, which do not check it. */
+export async function forgeIdToken(issuer: string, subject = '00u-demo'): Promise<string> {
+  const { privateKey } = await generateKeyPair('ES256');
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ iss: issuer, sub: subject, aud: 'demo-web', iat: now, exp: now + 3600 })
+    .setProtectedHeader({ alg: 'ES256', kid: 'double-key' })
+    .sign(privateKey);
+}
 
 export const ID_JAG_TYPE = 'urn:ietf:params:oauth:token-type:id-jag';
 

@@ -80,3 +80,10 @@ export function isDiscovery(request: RecordedRequest): boolean {
       request.path.endsWith('/.well-known/oauth-authorization-server'))
   );
 }
+
+/** An org double that serves its metadata and answers every other request with `body`. */
+export function startAnsweringOrg(body: unknown): Promise<HttpDouble> {
+  return startHttpDouble((request, origin) =>
+    isDiscovery(request) ? { body: metadataFor(origin) } : { body },
+  );
+}

@@ -42,3 +42,20 @@ export function printCredential(credential: object): string {
     inspect({ nested: [credential] }),
   ].join('\n');
 }
+
+/**
+ * Everything a client could have let out, as one string: what `capture` kept from its logger and
+ * listener, every printing of `failure`, and every printing of `credential`.
+ */
+export function printEverything(
+  observed: Pick<ReturnType<typeof capture>, 'lines' | 'events'>,
+  failure: unknown,
+  credential: object,
+): string {
+  return [
+    JSON.stringify(observed.lines),
+    JSON.stringify(observed.events),
+    printError(failure),
+    printCredential(credential),
+  ].join('\n');
+}
