@@ -82,7 +82,9 @@ export class BodyError extends Error {
   }
 }
 
-/** Reads a JSON request body of at most `maxBytes`. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Reads a JSON request body of at most `maxBytes`, UTF-8 only. */
 export async function readJsonBody(request: IncomingMessage, maxBytes = 4096): Promise<unknown> {
   const type = request.headers['content-type'] ?? '';
   if (!/^application\/json\s*(;|$)/i.test(type)) {
@@ -98,7 +100,8 @@ export async function readJsonBody(request: IncomingMessage, maxBytes = 4096): P
   }
 
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    // fatal: bytes that are not UTF-8 (RFC 8259 §8.1) are refused, not replaced with U+FFFD.
+    return JSON.parse(UTF8.decode(Buffer.concat(chunks)));
   } catch {
     throw new BodyError('The body is not valid JSON.', 400);
   }

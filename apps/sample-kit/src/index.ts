@@ -12,5 +12,6 @@ export { runPath } from './path-result.js';
 export type { TraceField, TraceValue } from './redact.js';
 export { authorizationFields, fieldValue, jsonFields, maskDeep, tokenValue } from './redact.js';
 export { safeEqual } from './safe-equal.js';
+export { Scrubber } from './scrubber.js';
 export type { Captured, Hop, Participant, TracingFetchOptions } from './trace.js';
 export { captureTrace, describeStep, tracingFetch } from './trace.js';

@@ -48,19 +48,24 @@ export async function runPath(
   work: () => Promise<PathOutcome>,
 ): Promise<PathResult> {
   const captured = await captureTrace(work);
+  // A resource or server may echo a credential of this run under an innocent name.
+  const { scrubber } = captured;
   if (captured.ok) {
     return {
       path,
       title,
       ok: true,
       hops: captured.hops,
-      credential: captured.value.credential,
-      answer: maskDeep(captured.value.answer),
-      summary: captured.value.summary,
+      credential: captured.value.credential.map((field) => ({
+        name: scrubber.text(field.name),
+        value: scrubber.value(field.value),
+      })),
+      answer: scrubber.deep(maskDeep(captured.value.answer)),
+      summary: scrubber.text(captured.value.summary),
     };
   }
 
-  const failure = describeFailure(captured.error);
+  const failure = scrubber.deep(describeFailure(captured.error)) as Failure;
   const server = failure.serverError ? ` (${failure.serverError})` : '';
   return {
     path,

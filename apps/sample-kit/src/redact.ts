@@ -24,7 +24,7 @@ export interface TraceField {
 }
 
 /** Form and JSON fields that carry tokens (RFC 6749, RFC 7521, RFC 7523, RFC 8693). */
-const TOKEN_FIELDS = new Set([
+export const TOKEN_FIELDS = new Set([
   'access_token',
   'actor_token',
   'assertion',
@@ -35,10 +35,10 @@ const TOKEN_FIELDS = new Set([
 ]);
 
 /** Field names whose values are secrets wherever they appear. */
-const SECRET_NAME = /secret|password|passwd|api[-_]?key|credential|private[-_]?key/i;
+export const SECRET_NAME = /secret|password|passwd|api[-_]?key|credential|private[-_]?key/i;
 
 /** Containers whose every value is a secret, whatever its key (WIRE.md, resource type 2). */
-const SECRET_CONTAINERS = new Set(['vaulted_secret']);
+export const SECRET_CONTAINERS = new Set(['vaulted_secret']);
 
 const MASKED: TraceValue = { kind: 'masked' };
 

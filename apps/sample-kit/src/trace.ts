@@ -6,6 +6,7 @@ import {
   type TraceField,
   type TraceValue,
 } from './redact.js';
+import { Scrubber } from './scrubber.js';
 
 /** A party a hop can go to: every URL under `baseUrl` belongs to it (longest prefix wins). */
 export interface Participant {
@@ -33,10 +34,15 @@ export interface Hop {
   readonly failure?: string | undefined;
 }
 
-/** What `captureTrace` returns: the hops made while the function ran, and how it ended. */
-export type Captured<T> =
-  | { readonly ok: true; readonly value: T; readonly hops: Hop[] }
-  | { readonly ok: false; readonly error: unknown; readonly hops: Hop[] };
+/**
+ * What `captureTrace` returns: the hops made while the function ran, how it ended, and the
+ * run's `scrubber`, which masks the credentials the run saw wherever they turn up again (use it
+ * on anything of the run shown to a person: its answer, its error).
+ */
+export type Captured<T> = (
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: unknown }
+) & { readonly hops: Hop[]; readonly scrubber: Scrubber };
 
 /** Who is calling, whom the URLs belong to, and the fetch underneath. */
 export interface TracingFetchOptions {
@@ -47,7 +53,12 @@ export interface TracingFetchOptions {
   readonly fetch?: typeof fetch;
 }
 
-const current = new AsyncLocalStorage<Hop[]>();
+interface Run {
+  readonly hops: Hop[];
+  readonly scrubber: Scrubber;
+}
+
+const current = new AsyncLocalStorage<Run>();
 const DISCOVERY_STEP = 'Discovery: authorization server metadata';
 /** The metadata fields (RFC 8414 §2) a token exchange uses; the rest is summarised. */
 const METADATA_SHOWN = new Set([
@@ -68,12 +79,12 @@ const RESPONSE_HEADERS = new Set(['www-authenticate', 'retry-after', 'cache-cont
  * their hops apart (AsyncLocalStorage), so one client may serve many users at once.
  */
 export async function captureTrace<T>(fn: () => Promise<T>): Promise<Captured<T>> {
-  const hops: Hop[] = [];
+  const run: Run = { hops: [], scrubber: new Scrubber() };
   try {
-    const value = await current.run(hops, fn);
-    return { ok: true, value, hops };
+    const value = await current.run(run, fn);
+    return { ok: true, value, ...run };
   } catch (error) {
-    return { ok: false, error, hops };
+    return { ok: false, error, ...run };
   }
 }
 
@@ -93,19 +104,25 @@ export function tracingFetch(options: TracingFetchOptions): typeof fetch {
     participants.find((p) => within(url.href, p.baseUrl))?.name ?? url.host;
 
   return async (input, init) => {
-    const hops = current.getStore();
-    if (hops === undefined) return send(input, init);
+    const run = current.getStore();
+    if (run === undefined) return send(input, init);
+    const { hops, scrubber } = run;
 
     const request = new Request(input, init);
     const url = new URL(request.url);
     const form = await requestForm(request.clone());
+    scrubber.addHeaders(request.headers);
+    scrubber.addForm(form);
     const base = {
       from: options.caller,
       to: nameOf(url),
-      step: describeStep(request.method, url, form),
+      step: scrubber.text(describeStep(request.method, url, form)),
       method: request.method,
-      url: `${url.origin}${url.pathname}`,
-      request: [...requestHeaderFields(request.headers), ...formFields(form)],
+      url: scrubber.text(`${url.origin}${url.pathname}`),
+      request: scrubFields(scrubber, [
+        ...requestHeaderFields(request.headers),
+        ...formFields(form),
+      ]),
     };
 
     let response: Response;
@@ -116,14 +133,14 @@ export function tracingFetch(options: TracingFetchOptions): typeof fetch {
       throw error;
     }
 
-    const body = await responseFields(response);
+    const body = await responseFields(response, scrubber);
     hops.push({
       ...base,
       status: response.status,
-      response: [
+      response: scrubFields(scrubber, [
         ...responseHeaderFields(response.headers),
         ...(base.step === DISCOVERY_STEP ? metadataFields(body) : body),
-      ],
+      ]),
     });
     return response;
   };
@@ -199,17 +216,28 @@ function metadataFields(fields: TraceField[]): TraceField[] {
   ];
 }
 
-async function responseFields(response: Response): Promise<TraceField[]> {
+function scrubFields(scrubber: Scrubber, fields: readonly TraceField[]): TraceField[] {
+  return fields.map((field) => ({
+    name: scrubber.text(field.name),
+    value: scrubber.value(field.value),
+  }));
+}
+
+/** The fields of a response body; the credentials in a JSON body are remembered first. */
+async function responseFields(response: Response, scrubber: Scrubber): Promise<TraceField[]> {
   const type = response.headers.get('content-type') ?? '';
   const text = await readCapped(response.clone());
   if (text === undefined) return [{ name: 'body', value: { kind: 'text', text: '(unreadable)' } }];
   if (text === '') return [];
   if (/^application\/([\w.+-]+\+)?json/i.test(type)) {
+    let body: unknown;
     try {
-      return jsonFields(JSON.parse(text));
+      body = JSON.parse(text);
     } catch {
       return [{ name: 'body', value: { kind: 'text', text: '(invalid JSON)' } }];
     }
+    scrubber.addJson(body);
+    return jsonFields(body);
   }
   return [{ name: 'body', value: { kind: 'text', text: `(${type || 'no content type'})` } }];
 }

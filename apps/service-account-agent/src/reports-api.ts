@@ -15,12 +15,14 @@ export interface ReportsApiOptions extends ListenOptions {
 }
 
 const CHALLENGE = 'Basic realm="reports", charset="UTF-8"';
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * The reports API: `GET /reports` answers the weekly report to a caller that logs in with HTTP
  * Basic authentication (RFC 7617) as the service account; user name and password are compared
  * in constant time, both always, so a wrong user name takes as long as a wrong password. A
- * missing, malformed or wrong login is refused with 401 and `WWW-Authenticate: Basic`.
+ * missing, malformed (not base64 of UTF-8 `user:password`) or wrong login is refused with 401
+ * and `WWW-Authenticate: Basic`.
  */
 export function createReportsApi(options: ReportsApiOptions): RequestListener {
   if (options.username === '' || options.password === '') {
@@ -68,7 +70,13 @@ function basicCredentials(
 ): { username: string; password: string } | undefined {
   const match = /^Basic +([A-Za-z0-9+/]+=*) *$/i.exec(header ?? '');
   if (!match?.[1]) return undefined;
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  let decoded: string;
+  try {
+    decoded = UTF8.decode(Buffer.from(match[1], 'base64'));
+  } catch {
+    // Not UTF-8 (the charset the challenge announces): malformed, never decoded to U+FFFD.
+    return undefined;
+  }
   const colon = decoded.indexOf(':');
   if (colon === -1) return undefined;
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };

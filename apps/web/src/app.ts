@@ -7,7 +7,13 @@ import { secureHeaders } from 'hono/secure-headers';
 import { type OidcSettings, OidcSignIn, SignInError } from './oidc.js';
 import { errorPage, homePage, userPage } from './pages/other-pages.js';
 import { PATH_INFO, pathPage } from './pages/path-page.js';
-import { CookieSealer, pendingSignInSchema, type Session, sessionSchema } from './session.js';
+import {
+  CookieSealer,
+  pendingSignInSchema,
+  type Session,
+  SignedOutSessions,
+  sessionSchema,
+} from './session.js';
 
 /** How the web app signs users in and which agents it runs. */
 export interface WebAppOptions {
@@ -45,8 +51,12 @@ export function createWebApp(options: WebAppOptions): Hono {
   const reportError = options.reportError ?? ((error: unknown) => console.error(describe(error)));
   const cookie = { httpOnly: true, sameSite: 'Lax', secure, path: '/' } as const;
 
-  const readSession = (c: Context): Promise<Session | undefined> =>
-    sealer.open('session', getCookie(c, SESSION_COOKIE), sessionSchema);
+  const signedOut = new SignedOutSessions();
+
+  const readSession = async (c: Context): Promise<Session | undefined> => {
+    const session = await sealer.open('session', getCookie(c, SESSION_COOKIE), sessionSchema);
+    return session && !signedOut.has(session.sid) ? session : undefined;
+  };
 
   const app = new Hono();
   app.use(
@@ -61,11 +71,12 @@ export function createWebApp(options: WebAppOptions): Hono {
       referrerPolicy: 'no-referrer',
     }),
   );
-  app.use(csrf());
+  // Before csrf(): its refusal page must not be stored either.
   app.use(async (c, next) => {
     await next();
     c.header('cache-control', 'no-store');
   });
+  app.use(csrf());
 
   app.get('/', async (c) => ((await readSession(c)) ? c.redirect('/me') : c.html(homePage())));
 
@@ -94,6 +105,7 @@ export function createWebApp(options: WebAppOptions): Hono {
 
     const { idToken, claims } = await signIn.finish(new URL(c.req.url).search, pending);
     const session: Session = sessionSchema.parse({
+      sid: crypto.randomUUID(),
       idToken,
       sub: claims.sub,
       name: typeof claims.name === 'string' ? claims.name : undefined,
@@ -134,6 +146,7 @@ export function createWebApp(options: WebAppOptions): Hono {
     const session = await readSession(c);
     deleteCookie(c, SESSION_COOKIE, cookie);
     if (session) {
+      signedOut.add(session.sid, Date.now() + SESSION_SECONDS * 1000);
       await Promise.all(options.agents.map((agent) => agent.evict(session.idToken)));
     }
     return c.redirect('/');

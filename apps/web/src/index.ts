@@ -4,5 +4,5 @@ export type { OidcSettings } from './oidc.js';
 export { OidcSignIn, SignInError } from './oidc.js';
 export type { WebServer } from './server.js';
 export { startWebServer } from './server.js';
-export type { WebEnv, WebStack } from './stack.js';
+export type { WebEnv, WebStack, WebStackOptions } from './stack.js';
 export { startWebStack, webEnvSchema } from './stack.js';

@@ -3,6 +3,8 @@ import { z } from 'zod';
 
 /** What the session cookie holds: the user's ID token and what the pages show of them. */
 export const sessionSchema = z.object({
+  /** A random id, so that a signed-out session can be refused until its cookie expires. */
+  sid: z.string().min(16),
   idToken: z.string().min(1),
   sub: z.string().min(1),
   name: z.string().optional(),
@@ -69,5 +71,29 @@ export class CookieSealer {
     } catch {
       return undefined;
     }
+  }
+}
+
+/**
+ * The sessions signed out before their cookie expired. A sealed cookie cannot be taken back
+ * from the browser (or from whoever copied it), so sign-out records its `sid` here until the
+ * cookie's own expiry; expired entries are dropped as new ones come in.
+ *
+ * Held in memory: with a fixed `SESSION_KEY`, a restart forgets it, and a cookie copied before
+ * a sign-out opens again after the restart until it expires.
+ */
+export class SignedOutSessions {
+  readonly #until = new Map<string, number>();
+
+  /** Refuses `sid` until `untilMs` (the end of its cookie's lifetime). */
+  add(sid: string, untilMs: number): void {
+    const now = Date.now();
+    for (const [known, until] of this.#until) if (until <= now) this.#until.delete(known);
+    this.#until.set(sid, untilMs);
+  }
+
+  has(sid: string): boolean {
+    const until = this.#until.get(sid);
+    return until !== undefined && until > Date.now();
   }
 }

@@ -1,4 +1,10 @@
-import { defaultOrgConfig, demo, type LocalOrg, startLocalOrg } from '@onbehalf/local-org';
+import {
+  defaultOrgConfig,
+  demo,
+  type LocalOrg,
+  type OrgConfigInput,
+  startLocalOrg,
+} from '@onbehalf/local-org';
 import { type PathSetup, readEnv, urlVar } from '@onbehalf/sample-kit';
 import { secretEnvSchema, setUpSecretPath } from '@onbehalf/secret-agent';
 import { serviceAccountEnvSchema, setUpServiceAccountPath } from '@onbehalf/service-account-agent';
@@ -35,6 +41,15 @@ export interface WebStack {
   stop(): Promise<void>;
 }
 
+/** Options of `startWebStack` beyond the environment. */
+export interface WebStackOptions {
+  /**
+   * Changes the local org's configuration before it starts (more users, other connections);
+   * unused with `ONBEHALF_ISSUER`.
+   */
+  readonly configureOrg?: ((config: OrgConfigInput) => void) | undefined;
+}
+
 /**
  * Starts the web app with its three agents and their resource APIs. Without
  * `ONBEHALF_ISSUER`, it first listens (so its callback URL is known), then starts a local org
@@ -42,6 +57,7 @@ export interface WebStack {
  */
 export async function startWebStack(
   variables: Readonly<Record<string, string | undefined>> = {},
+  options: WebStackOptions = {},
 ): Promise<WebStack> {
   const env = readEnv(webEnvSchema, variables);
   const server = await startWebServer({ host: env.WEB_HOST, port: env.WEB_PORT ?? 0 });
@@ -57,7 +73,11 @@ export async function startWebStack(
   };
 
   try {
-    if (!env.ONBEHALF_ISSUER) org = await startLocalOrg(localConfig(redirectUri, publicUrl));
+    if (!env.ONBEHALF_ISSUER) {
+      const config = localConfig(redirectUri, publicUrl);
+      options.configureOrg?.(config);
+      org = await startLocalOrg(config);
+    }
     paths.push(
       await setUpXaaPath(env, org),
       await setUpSecretPath(env, org),

@@ -2,7 +2,12 @@ import { base64url } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { CookieSealer, sessionSchema } from '../src/session.js';
 
-const session = { idToken: 'header.payload.signature', sub: '00u-demo', name: 'Demo User' };
+const session = {
+  sid: 'b3c1f0e2-7d4a-4c55-9f0e-3a2b1c0d9e8f',
+  idToken: 'header.payload.signature',
+  sub: '00u-demo',
+  name: 'Demo User',
+};
 
 describe('CookieSealer', () => {
   it('opens what it sealed, for the same purpose', async () => {
