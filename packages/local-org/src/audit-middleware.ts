@@ -1,13 +1,18 @@
 import type { Provider } from 'oidc-provider';
-import { type AuditLog, type AuditRecord, shortHash } from './audit.js';
+import { type AuditLog, type AuditRecord, joinReason, shortHash } from './audit.js';
+import { claimedClientId } from './claimed-client.js';
+import { isOwnOAuthError } from './oauth-errors.js';
 
 type Details = Partial<Omit<AuditRecord, 'time'>>;
 
 const notes = new WeakMap<object, Details>();
-const failures = new WeakMap<
-  object,
-  { error_description?: string; error_detail?: string; message?: string }
->();
+interface Failure {
+  error_description?: string;
+  error_detail?: string;
+  message?: string;
+}
+
+const failures = new WeakMap<object, Failure>();
 
 /** Adds what a grant handler learnt about the request (user, scopes, reason) to its audit line. */
 export function noteAudit(ctx: object, details: Details): void {
@@ -18,8 +23,20 @@ function scopeList(value: unknown): string[] | undefined {
   return typeof value === 'string' && value !== '' ? value.split(' ') : undefined;
 }
 
+/**
+ * The audit reason of a failure: the detail alone for this org's own errors (their
+ * `error_description` is a fixed sentence), else oidc-provider's description and detail as one
+ * phrase, e.g. `client authentication failed: invalid secret provided`.
+ */
+function failureReason(failure: Failure | undefined): string {
+  if (!failure) return '';
+  if (failure.error_detail && isOwnOAuthError(failure)) return joinReason(failure.error_detail);
+  return joinReason(failure.error_description ?? failure.message, failure.error_detail);
+}
+
 interface TokenContext {
   method: string;
+  headers: Record<string, string | string[] | undefined>;
   path: string;
   status: number;
   body: unknown;
@@ -61,15 +78,19 @@ export function auditTokenEndpoint(
     >;
     const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
     const allowed = ctx.status === 200;
-    const failure = failures.get(koa);
-    const failureReason = [failure?.error_description ?? failure?.message, failure?.error_detail]
-      .filter(Boolean)
-      .join(': ');
+    const reason = failureReason(failures.get(koa));
+    const client = ctx.oidc?.client?.clientId;
+    const authorization = ctx.headers.authorization;
+    const claimedClient =
+      client === undefined
+        ? claimedClientId(params, typeof authorization === 'string' ? authorization : undefined)
+        : undefined;
     const issued = str(body.access_token) ?? str(body.id_token);
 
     log.write({
       server,
-      client: ctx.oidc?.client?.clientId ?? str(params.client_id),
+      ...(client === undefined ? {} : { client }),
+      ...(claimedClient === undefined ? {} : { claimedClient }),
       user: note.user ?? ctx.oidc?.entities?.AuthorizationCode?.accountId,
       grant: str(params.grant_type),
       requestedTokenType: str(params.requested_token_type),
@@ -80,7 +101,7 @@ export function auditTokenEndpoint(
       decision: allowed ? 'allow' : 'deny',
       status: ctx.status,
       ...(allowed ? {} : { error: str(body.error) ?? 'server_error' }),
-      reason: note.reason ?? (failureReason || (allowed ? 'issued' : 'refused')),
+      reason: note.reason ?? (reason || (allowed ? 'issued' : 'refused')),
       ...(issued ? { issued: shortHash(issued) } : {}),
     });
   });

@@ -6,8 +6,18 @@ export interface AuditRecord {
   time: string;
   /** Issuer of the authorization server that answered (org or custom server). */
   server: string;
-  /** The client as it identified itself (authenticated only when `decision` is `allow`). */
+  /**
+   * The registered client the request named: authenticated, unless `error` is `invalid_client`
+   * (then the request named this client but failed to prove it). Absent when the request named
+   * no registered client; see `claimedClient`.
+   */
   client?: string;
+  /**
+   * Only when `client` is absent: the client id the request claimed, unverified (the form's
+   * `client_id`, the HTTP Basic user name, or the `sub`/`iss` of the client assertion), at most
+   * 128 characters. Never the secret or the assertion.
+   */
+  claimedClient?: string;
   /** The user (`sub`) the request was about, once known. */
   user?: string;
   /** `grant_type` of the request. */
@@ -34,7 +44,8 @@ export interface AuditRecord {
 /** Receives each audit record as it is written (for example to print it as a JSON line). */
 export type AuditSink = (record: AuditRecord) => void;
 
-const JWT_LIKE = /eyJ[\w-]*\.[\w-]*\.?[\w-]*/g;
+/** Anything shaped like a compact JWT (or its first two parts), to be redacted from logs. */
+export const JWT_LIKE = /eyJ[\w-]*\.[\w-]*\.?[\w-]*/g;
 
 /** A short, non-reversible reference to a token: the first 12 base64url characters of SHA-256. */
 export function shortHash(token: string): string {
@@ -53,6 +64,17 @@ export function safeReason(reason: string): string {
       .replace(/[\u0000-\u001f\u007f]/g, ' ')
       .slice(0, 300)
   );
+}
+
+/**
+ * Joins the parts of a reason into one phrase: `first: second`, without a sentence's trailing
+ * period before the colon, skipping empty and repeated parts.
+ */
+export function joinReason(...parts: (string | undefined)[]): string {
+  const clean = parts
+    .map((part) => part?.trim().replace(/\.+$/, ''))
+    .filter((part): part is string => Boolean(part));
+  return [...new Set(clean)].join(': ');
 }
 
 /** The audit log: an in-memory list plus optional sinks. */

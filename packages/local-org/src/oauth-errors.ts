@@ -22,6 +22,17 @@ export const ERROR_DESCRIPTIONS: Readonly<Record<OAuthErrorCode, string>> = Obje
   access_denied: 'The request was denied by policy.',
 });
 
+/** Errors made by {@link oauthError}: their description is fixed, their detail is the reason. */
+const ownErrors = new WeakSet<object>();
+
+/**
+ * Whether `error` came from {@link oauthError}, so that its audit reason is the detail alone
+ * rather than the fixed `error_description` (a sentence that says nothing about this request).
+ */
+export function isOwnOAuthError(error: object): boolean {
+  return ownErrors.has(error);
+}
+
 /**
  * An OAuth error for oidc-provider to render: `error` and a fixed `error_description` on the
  * wire (status 400), `reason` kept as `error_detail` for the audit log only.
@@ -33,5 +44,6 @@ export function oauthError(
 ): errors.OIDCProviderError {
   const error = new errors.OIDCProviderError(400, code, { detail: reason });
   error.error_description = description;
+  ownErrors.add(error);
   return error;
 }

@@ -1,5 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import {
+  describeOAuthError,
+  type OAuthErrorText,
+  oauthErrorText,
+  readOAuthErrorBody,
+} from './http/oauth-error-body.js';
 
 /** Options of {@link signIn}. */
 export interface SignInOptions {
@@ -27,11 +33,21 @@ export class SignInError extends Error {
   override readonly name = 'SignInError';
   readonly code: 'discovery' | 'authorize' | 'credentials' | 'redirect' | 'token';
   readonly status?: number;
+  /** The OAuth `error` the server answered, when it gave one (sanitised, capped). */
+  readonly oauthError?: string;
+  /** Its `error_description`, sanitised and capped at 200 characters. */
+  readonly oauthErrorDescription?: string;
 
-  constructor(code: SignInError['code'], message: string, status?: number) {
+  constructor(code: SignInError['code'], message: string, status?: number, oauth?: OAuthErrorText) {
     super(message);
     this.code = code;
     if (status !== undefined) this.status = status;
+    if (oauth) {
+      this.oauthError = oauth.error;
+      if (oauth.errorDescription !== undefined) {
+        this.oauthErrorDescription = oauth.errorDescription;
+      }
+    }
   }
 }
 
@@ -83,7 +99,8 @@ class CookieJar {
  * endpoint with the client's secret. For tests and demos against a local org (it reads the
  * local org's own sign-in form); a browser does this against a real Okta org.
  *
- * @throws {SignInError} naming the step that failed.
+ * @throws {SignInError} naming the step that failed, with the HTTP status and the OAuth error the
+ * org answered when there is one (e.g. `invalid_redirect_uri` for an unregistered redirect URI).
  */
 export async function signIn(issuer: string, options: SignInOptions): Promise<SignInResult> {
   const doFetch = options.fetch ?? fetch;
@@ -120,13 +137,21 @@ export async function signIn(issuer: string, options: SignInOptions): Promise<Si
     code_challenge_method: 'S256',
   }).toString();
 
-  let response = await request(authorize.href);
+  // JSON is asked for so that an error the org cannot send back to the app (an unregistered
+  // redirect URI, an unknown client) comes as `{ error, error_description }`, not a page.
+  let response = await request(authorize.href, {
+    headers: { Accept: 'application/json, text/html;q=0.5' },
+  });
   let location = response.headers.get('location');
   if (response.status !== 303 && response.status !== 302) {
+    const oauth = await readOAuthErrorBody(response);
     throw new SignInError(
       'authorize',
-      'the authorization endpoint did not redirect',
+      `the authorization endpoint did not redirect: it answered HTTP ${response.status}${
+        oauth ? ` ${describeOAuthError(oauth)}` : ''
+      }`,
       response.status,
+      oauth,
     );
   }
 
@@ -164,7 +189,15 @@ export async function signIn(issuer: string, options: SignInOptions): Promise<Si
   }
   const callback = new URL(location);
   const error = callback.searchParams.get('error');
-  if (error) throw new SignInError('authorize', `the authorization endpoint answered ${error}`);
+  if (error) {
+    const oauth = oauthErrorText(error, callback.searchParams.get('error_description'));
+    throw new SignInError(
+      'authorize',
+      `the authorization endpoint answered ${describeOAuthError(oauth)}`,
+      undefined,
+      oauth,
+    );
+  }
   if (callback.searchParams.get('state') !== state) {
     throw new SignInError('redirect', 'state mismatch');
   }

@@ -101,11 +101,57 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
   });
 }
 
+/** The option names of {@link StartOptions}; none is a configuration field. */
+const OPTION_NAMES: ReadonlySet<string> = new Set<keyof StartOptions>([
+  'port',
+  'host',
+  'dataDir',
+  'onAudit',
+  'headersTimeoutMs',
+  'requestTimeoutMs',
+]);
+
+const SIGNATURE = 'startLocalOrg(config?, options?)';
+
+/**
+ * Tells the configuration from options passed in its place: an object whose keys are all option
+ * names (or `{}`, never a valid configuration) is options; no option name is a configuration
+ * field, so this is unambiguous. Options mixed into a configuration, or options given twice, are
+ * a `TypeError` naming the signature.
+ */
+function splitArguments(
+  first: OrgConfigInput | OrgConfig | StartOptions | undefined,
+  second: StartOptions | undefined,
+): { config: unknown; options: StartOptions } {
+  if (typeof first !== 'object' || first === null || Array.isArray(first)) {
+    return { config: first, options: second ?? {} };
+  }
+  const keys = Object.keys(first);
+  // `{}` is never a valid configuration (it has no `orgId` or `users`): read it as no options.
+  if (keys.length === 0 && second === undefined) return { config: undefined, options: {} };
+  const optionKeys = keys.filter((key) => OPTION_NAMES.has(key));
+  if (optionKeys.length === 0) return { config: first, options: second ?? {} };
+  if (optionKeys.length < keys.length) {
+    throw new TypeError(
+      `startLocalOrg: ${optionKeys.join(', ')} ${optionKeys.length === 1 ? 'is an option' : 'are options'}, not configuration: the signature is ${SIGNATURE}`,
+    );
+  }
+  if (second !== undefined) {
+    throw new TypeError(
+      `startLocalOrg: the first argument holds only options (${optionKeys.join(', ')}) and options were given again: the signature is ${SIGNATURE}`,
+    );
+  }
+  return { config: undefined, options: first as StartOptions };
+}
+
 /**
  * Starts an org that answers as an Okta org does for AI agent token exchange (WIRE.md): the org
  * authorization server (sign-in with Authorization Code + PKCE, ID tokens, token exchange for an
  * ID-JAG, a vaulted secret or a service account), every configured custom authorization server
  * (JWT-bearer grant for ID-JAGs, RFC 9068 access tokens) and the vault, on one HTTP port.
+ *
+ * Called as `startLocalOrg(config?, options?)`, or `startLocalOrg(options)` for the default org
+ * with options: an object whose keys are all option names is taken as options.
  *
  * @param config The org; the built-in default org (`defaultOrgConfig()`) when omitted.
  * @example
@@ -113,11 +159,18 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
  * const tokens = await signIn(org.issuer, { username: demo.user.username, ... });
  * await org.stop();
  * @throws {ConfigError} for an invalid configuration, naming the path of each bad field.
+ * @throws {TypeError} for invalid options, or options mixed into the configuration.
  */
+export async function startLocalOrg(options: StartOptions): Promise<LocalOrg>;
 export async function startLocalOrg(
   config?: OrgConfigInput | OrgConfig,
-  options: StartOptions = {},
+  options?: StartOptions,
+): Promise<LocalOrg>;
+export async function startLocalOrg(
+  first?: OrgConfigInput | OrgConfig | StartOptions,
+  second?: StartOptions,
 ): Promise<LocalOrg> {
+  const { config, options } = splitArguments(first, second);
   const valid = validateConfig(config ?? defaultOrgConfig());
   const timeouts = timeoutsSchema.safeParse({
     headersTimeoutMs: options.headersTimeoutMs,

@@ -1,4 +1,4 @@
-import { createLocalJWKSet, type JWTPayload, jwtVerify } from 'jose';
+import { createLocalJWKSet, type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';
 import type { AgentConfig } from '../config/schema.js';
 import type { OrgModel } from '../org-model.js';
 import { CLOCK_TOLERANCE_SECONDS, MAX_TOKEN_LENGTH } from './constants.js';
@@ -57,10 +57,13 @@ export async function verifySubjectIdToken(
       requiredClaims: ['exp', 'iat', 'sub', 'aud'],
     });
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    throw new SubjectTokenError(
-      `subject token verification failed: ${typeof code === 'string' ? code : 'invalid'}`,
-    );
+    // jose's messages are fixed texts naming the failed check or claim, never a token value.
+    if (error instanceof joseErrors.JOSEError) {
+      throw new SubjectTokenError(
+        `subject token verification failed (${error.code}): ${error.message}`,
+      );
+    }
+    throw new SubjectTokenError('subject token verification failed');
   }
 
   const { payload, protectedHeader } = verified;

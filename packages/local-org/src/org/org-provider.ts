@@ -71,7 +71,10 @@ export function createOrgProvider(org: OrgModel, cookieKeys: string[]): Provider
     },
     routes: ORG_ROUTES,
     responseTypes: ['code'],
-    scopes: ['openid', 'profile', 'email', 'offline_access'],
+    // No `offline_access` and oidc-provider's default `issueRefreshToken`: together they keep the
+    // `refresh_token` grant unregistered, so discovery does not advertise refresh tokens the org
+    // never issues.
+    scopes: ['openid', 'profile', 'email'],
     claims: {
       // `sid` names the sign-in session, so the token exchange can refuse an ID token after
       // sign-out (see findAccount).
@@ -159,9 +162,15 @@ export function createOrgProvider(org: OrgModel, cookieKeys: string[]): Provider
       await grant.save();
       return grant;
     },
-    issueRefreshToken: async () => false,
     clientBasedCORS: () => false,
     renderError: async (ctx, out) => {
+      // An error that cannot go back to the app (unregistered redirect URI, unknown client) is a
+      // page for a browser, and RFC 6749 §5.2 JSON for a client that asks for JSON (`signIn`).
+      if (ctx.accepts('html', 'json') === 'json') {
+        ctx.type = 'json';
+        ctx.body = { error: out.error, error_description: out.error_description };
+        return;
+      }
       ctx.type = 'html';
       ctx.body = errorPage(String(out.error), out.error_description as string | undefined);
     },
