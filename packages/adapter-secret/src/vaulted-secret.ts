@@ -22,8 +22,11 @@ export interface VaultedSecretCredential extends Credential {
   readonly expiresAt: Date;
 }
 
-/** `exchange('secret', ...)` input: the connection's resource indicator, passed through as is. */
-export const vaultedSecretInputSchema = z.object({
+/**
+ * `exchange('secret', ...)` input: the connection's resource indicator, passed through as is.
+ * Any other key (say `scope`, which a vaulted secret has no use for) is refused, not dropped.
+ */
+export const vaultedSecretInputSchema = z.strictObject({
   resource: z
     .string("must be the secret's resource indicator (its ORN by default)")
     .min(1, 'must not be empty'),

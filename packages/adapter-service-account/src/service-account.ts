@@ -23,8 +23,11 @@ export interface ServiceAccountCredential extends Credential {
   readonly expiresAt: Date;
 }
 
-/** `exchange('service-account', ...)` input: the account's resource indicator, passed through. */
-export const serviceAccountInputSchema = z.object({
+/**
+ * `exchange('service-account', ...)` input: the account's resource indicator, passed through.
+ * Any other key (say `scope`, which a service account has no use for) is refused, not dropped.
+ */
+export const serviceAccountInputSchema = z.strictObject({
   resource: z
     .string("must be the service account's resource indicator (its ORN by default)")
     .min(1, 'must not be empty'),

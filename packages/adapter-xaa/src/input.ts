@@ -22,8 +22,10 @@ const clientAuthSchema = z.custom<ClientAuth>(
  * - `scope`: an array or a space-separated string; de-duplicated, order kept.
  * - `client`: a different client id and authentication to use at the custom server; by default
  *   the client's own, with the assertion made for that server's token endpoint.
+ *
+ * Any other key, here or inside `client`, is refused rather than silently dropped.
  */
-export const crossAppAccessInputSchema = z.object({
+export const crossAppAccessInputSchema = z.strictObject({
   audience: z.url({
     protocol: /^https?$/,
     error: 'must be the http(s) issuer URL of the custom authorization server',
@@ -31,7 +33,7 @@ export const crossAppAccessInputSchema = z.object({
   resource: z.string().min(1, 'must not be empty').optional(),
   scope: scopeListSchema.optional().transform((scopes) => scopes ?? []),
   client: z
-    .object({
+    .strictObject({
       clientId: z.string().min(1, 'must not be empty'),
       auth: clientAuthSchema,
     })

@@ -13,7 +13,7 @@ import { normaliseScope } from './cache-key.js';
 import { CredentialCache } from './credential-cache.js';
 import { Discovery } from './discovery.js';
 import { checkEndpointUrl } from './endpoint-url.js';
-import { ExchangeError } from './errors.js';
+import { ExchangeError, stripInvisible } from './errors.js';
 import { createEmitter, type ExchangeEventBase } from './events.js';
 import { buildExchangeForm, CLIENT_AUTH_FIELDS, cleanForm, EXCHANGE_FIELDS } from './form.js';
 import { shortHash } from './hash.js';
@@ -77,6 +77,11 @@ export function createClient<const Adapters extends readonly AnyAdapter[]>(
   const discovery = new Discovery(runtime);
   const emitter = createEmitter(options.logger, options.onEvent);
   const adapters = new Map<string, AnyAdapter>(options.adapters.map((a) => [a.name, a]));
+  // Adapter names are not secret: listing them turns a typo into a one-glance fix.
+  const registered = [...adapters.keys()]
+    .sort()
+    .map((n) => `"${n}"`)
+    .join(', ');
   const cache =
     options.cache === false
       ? undefined
@@ -94,7 +99,7 @@ export function createClient<const Adapters extends readonly AnyAdapter[]>(
   /** **resolve**: the org token endpoint, configured or discovered. */
   const resolveTokenEndpoint = async (): Promise<string> => {
     if (options.tokenEndpoint !== undefined) return options.tokenEndpoint;
-    return (await discovery.discover(server)).token_endpoint;
+    return (await discovery.discover(server, 'the configured "issuer"')).token_endpoint;
   };
 
   const tokenRequest = async <S extends z.ZodType>(
@@ -154,7 +159,8 @@ export function createClient<const Adapters extends readonly AnyAdapter[]>(
       clientId: options.clientId,
       now: clock,
       tokenRequest: (request) => tokenRequest(request, countAttempt),
-      discover: (other: string): Promise<AuthorizationServerMetadata> => discovery.discover(other),
+      discover: (other: string): Promise<AuthorizationServerMetadata> =>
+        discovery.discover(other, `the issuer given to adapter "${adapter.name}"`),
       signal: undefined,
     };
     return finish(adapter, response, context);
@@ -164,10 +170,10 @@ export function createClient<const Adapters extends readonly AnyAdapter[]>(
     async exchange(name, input) {
       const adapter = adapters.get(name);
       if (adapter === undefined) {
-        throw new ExchangeError(`No adapter named "${String(name).slice(0, 64)}"`, {
-          code: 'configuration',
-          step: 'build',
-        });
+        throw new ExchangeError(
+          `No adapter named "${stripInvisible(String(name).slice(0, 64))}"; this client has ${registered}`,
+          { code: 'configuration', step: 'build' },
+        );
       }
       if (typeof input !== 'object' || input === null) {
         throw new ExchangeError('The exchange input must be an object', {

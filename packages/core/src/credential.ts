@@ -1,4 +1,3 @@
-import { inspect } from 'node:util';
 import { MAX_EXPIRES_IN_SECONDS } from './schemas.js';
 
 /** What `credentialExpiry` needs. All times in the units named. */
@@ -34,6 +33,12 @@ export function credentialExpiry(input: CredentialExpiryInput): Date {
 
 const REDACTED = '[redacted]';
 
+// `util.inspect.custom` is this registered symbol; reaching it by name keeps `node:util` (and
+// `@types/node`) out of this module. Node passes its own `inspect` as the third argument.
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+type Inspect = (value: unknown, options: object) => string;
+
 /**
  * Returns a copy of `object` that prints its secret fields as `[redacted]` through
  * `JSON.stringify`, `String()` and `util.inspect` (so `console.log` too). The values stay
@@ -55,8 +60,8 @@ export function protectCredential<T extends object>(
   Object.defineProperties(copy, {
     toJSON: { value: redacted, enumerable: false },
     toString: { value: () => JSON.stringify(redacted()), enumerable: false },
-    [inspect.custom]: {
-      value: (_depth: number, options: object) => inspect(redacted(), options),
+    [INSPECT]: {
+      value: (_depth: number, options: object, inspect: Inspect) => inspect(redacted(), options),
       enumerable: false,
     },
   });

@@ -5,7 +5,7 @@ import { ExchangeError } from './errors.js';
 import { parseTokenResponse, validateResponse } from './parse.js';
 import { isRetryableStatus, withRetries } from './retry.js';
 import type { Runtime } from './token-request.js';
-import { baseHeaders, type RawResponse, sendOnce } from './transport.js';
+import { baseHeaders, sendOnce } from './transport.js';
 
 const stringList = z.array(z.string()).optional();
 
@@ -29,8 +29,10 @@ const MAX_ISSUERS = 64;
  * OpenID Connect Discovery 1.0 §4 (`/.well-known/openid-configuration`) and then RFC 8414
  * (`/.well-known/oauth-authorization-server`), both appended to the issuer as Okta serves
  * them (also for custom servers at `/oauth2/{id}`). The metadata `issuer` must equal the
- * requested issuer byte for byte (RFC 8414 §3.3), or discovery aborts. Results are cached per
- * issuer for an hour; concurrent look-ups share one request; failures are not cached.
+ * requested issuer byte for byte (RFC 8414 §3.3), or discovery aborts. When both documents
+ * answer 404 or 410 the issuer itself is wrong: a `configuration` error naming the URLs tried.
+ * Results are cached per issuer for an hour; concurrent look-ups share one request; failures are
+ * not cached.
  */
 export class Discovery {
   readonly #runtime: Runtime;
@@ -43,12 +45,15 @@ export class Discovery {
     this.#runtime = runtime;
   }
 
-  /** The metadata of `issuer`, from the cache when fresh. */
-  discover(issuer: string): Promise<AuthorizationServerMetadata> {
+  /**
+   * The metadata of `issuer`, from the cache when fresh. `source` says where the issuer came
+   * from, for the message when it serves no metadata at all (e.g. `the configured "issuer"`).
+   */
+  discover(issuer: string, source: string): Promise<AuthorizationServerMetadata> {
     const now = this.#runtime.clock();
     const cached = this.#cache.get(issuer);
     if (cached !== undefined && cached.expiresAt > now) return cached.metadata;
-    const metadata = this.#fetch(issuer);
+    const metadata = this.#fetch(issuer, source);
     this.#cache.delete(issuer);
     this.#cache.set(issuer, { expiresAt: now + TTL_MS, metadata });
     if (this.#cache.size > MAX_ISSUERS) {
@@ -61,10 +66,10 @@ export class Discovery {
     return metadata;
   }
 
-  async #fetch(issuer: string): Promise<AuthorizationServerMetadata> {
+  async #fetch(issuer: string, source: string): Promise<AuthorizationServerMetadata> {
     checkEndpointUrl(issuer, 'issuer', 'resolve');
     const base = issuer.endsWith('/') ? issuer.slice(0, -1) : issuer;
-    let last: RawResponse | undefined;
+    const tried: { url: string; status: number }[] = [];
     for (const path of WELL_KNOWN) {
       const url = base + path;
       const { response } = await withRetries(
@@ -72,7 +77,7 @@ export class Discovery {
         this.#runtime.retry,
         this.#runtime.clock,
       );
-      last = response;
+      tried.push({ url, status: response.status });
       // Only a 4xx means "not served here"; a 5xx or 429 after retries is an outage or a rate
       // limit, not a reason to try the other document.
       if (response.status >= 400 && response.status < 500 && !isRetryableStatus(response.status)) {
@@ -98,10 +103,30 @@ export class Discovery {
       checkEndpointUrl(metadata.token_endpoint, 'token_endpoint', 'resolve');
       return metadata;
     }
-    throw new ExchangeError(`No authorization server metadata found for "${issuer}"`, {
-      code: 'invalid_response',
-      step: 'resolve',
-      status: last?.status,
-    });
+    throw noMetadata(issuer, source, tried);
   }
+}
+
+/**
+ * Both well-known documents refused. 404 or 410 from both means nothing is served at that path,
+ * so the issuer is wrong (`configuration`); any other 4xx is a server that exists but misbehaves.
+ */
+function noMetadata(
+  issuer: string,
+  source: string,
+  tried: readonly { url: string; status: number }[],
+): ExchangeError {
+  const status = tried.at(-1)?.status;
+  const answers = tried.map((t) => `${t.url} (HTTP ${t.status})`).join(', ');
+  if (tried.every((t) => t.status === 404 || t.status === 410)) {
+    return new ExchangeError(
+      `No authorization server metadata for "${issuer}": ${answers}; check ${source}`,
+      { code: 'configuration', step: 'resolve', status },
+    );
+  }
+  return new ExchangeError(`No authorization server metadata found for "${issuer}": ${answers}`, {
+    code: 'invalid_response',
+    step: 'resolve',
+    status,
+  });
 }

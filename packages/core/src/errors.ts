@@ -12,8 +12,9 @@
  *   `invalid_target`, `invalid_scope`, `unauthorized_client`). Never retried.
  * - `subject_token_rejected`: the user's ID token was refused (`invalid_grant`, or
  *   `invalid_request` about the subject token): the user must sign in again.
- * - `configuration`: the client is set up wrongly (bad options, unknown adapter, metadata whose
- *   issuer differs from the configured one, `invalid_client`).
+ * - `configuration`: the client is set up wrongly (bad options, unknown adapter, input the
+ *   adapter's schema refuses, an issuer that serves no metadata document, metadata whose issuer
+ *   differs from the configured one, `invalid_client`).
  */
 export type ExchangeErrorCode =
   | 'network'

@@ -42,6 +42,7 @@ export type {
   AssertionClaims,
   AssertionHeader,
   AssertionSigner,
+  PrivateKeyInput,
   PrivateKeyJwtOptions,
 } from './private-key-jwt.js';
 export { ASSERTION_ALGORITHMS, privateKeyJwt } from './private-key-jwt.js';

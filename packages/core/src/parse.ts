@@ -4,6 +4,7 @@ import {
   type ExchangeStep,
   PolicyRefusalError,
   SubjectTokenRejectedError,
+  stripInvisible,
 } from './errors.js';
 import { isRetryableStatus } from './retry.js';
 import { scrubSecrets } from './scrub.js';
@@ -176,11 +177,21 @@ export function validateResponse<S extends z.ZodType>(
   );
 }
 
-/** `"a.b": message` for each issue (zod's messages name types and limits, not values). */
+/**
+ * `"a.b": message` for each issue (zod's messages name types and limits, not values), and
+ * `unrecognized key "a.b"` for a key a strict object does not know (the key names it, capped).
+ */
 export function describeIssues(error: z.ZodError): string {
   const parts = error.issues.slice(0, 5).map((issue) => {
-    const path = issue.path.map(String).join('.') || '(root)';
-    return `"${path}": ${issue.message.slice(0, 100)}`;
+    const path = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys') {
+      const keys = issue.keys.slice(0, 5).map((key) => {
+        const name = [...path, stripInvisible(key).slice(0, 64)].join('.');
+        return `"${name}"`;
+      });
+      return `unrecognized key${keys.length === 1 ? '' : 's'} ${keys.join(', ')}`;
+    }
+    return `"${path.join('.') || '(root)'}": ${issue.message.slice(0, 100)}`;
   });
   return parts.join('; ');
 }

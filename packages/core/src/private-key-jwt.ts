@@ -1,5 +1,5 @@
-import { KeyObject, randomUUID } from 'node:crypto';
-import { importJWK, type JWK, SignJWT } from 'jose';
+import { KeyObject as NodeKeyObject, randomUUID } from 'node:crypto';
+import { type CryptoKey, importJWK, type JWK, type KeyObject, SignJWT } from 'jose';
 import type { ClientAuth, ClientAuthRequest } from './client-auth.js';
 import { ClientAssertionType } from './constants.js';
 import { ExchangeError } from './errors.js';
@@ -60,9 +60,16 @@ interface CommonOptions {
   readonly lifetimeSeconds?: number;
 }
 
+/**
+ * A private key: a JWK, a Node.js `KeyObject` or a Web Crypto `CryptoKey`. The two key classes
+ * are typed structurally, as `jose` types them, so the declarations need no `@types/node`; the
+ * key is checked at run time when `privateKeyJwt` is called.
+ */
+export type PrivateKeyInput = JWK | KeyObject | CryptoKey;
+
 /** Options of `privateKeyJwt`: a local private key, or a signer callback. */
 export type PrivateKeyJwtOptions =
-  | (CommonOptions & { readonly key: JWK | KeyObject | CryptoKey; readonly sign?: undefined })
+  | (CommonOptions & { readonly key: PrivateKeyInput; readonly sign?: undefined })
   | (CommonOptions & {
       readonly sign: AssertionSigner;
       readonly kid: string;
@@ -105,8 +112,8 @@ function curveAlgorithms(curve: string | undefined): readonly AssertionAlgorithm
  * The algorithms a key can sign with (RFC 7518 §3.1, RFC 8037 §3.1), its natural one first;
  * empty for a key type no assertion algorithm fits. A Web Crypto RSA key is bound to one hash.
  */
-function keyAlgorithms(key: JWK | KeyObject | CryptoKey): readonly AssertionAlgorithm[] {
-  if (key instanceof KeyObject) {
+function keyAlgorithms(key: PrivateKeyInput): readonly AssertionAlgorithm[] {
+  if (key instanceof NodeKeyObject) {
     const type = key.asymmetricKeyType;
     if (type === 'rsa') return RSA_ALGORITHMS;
     if (type === 'rsa-pss') return PSS_ALGORITHMS;
@@ -125,17 +132,18 @@ function keyAlgorithms(key: JWK | KeyObject | CryptoKey): readonly AssertionAlgo
     if (algorithm.name === 'Ed25519') return ['EdDSA'];
     return algorithm.name === 'ECDSA' ? curveAlgorithms(algorithm.namedCurve) : [];
   }
-  if (key.kty === 'RSA') return RSA_ALGORITHMS;
-  if (key.kty === 'OKP') return key.crv === 'Ed25519' ? ['EdDSA'] : [];
-  return key.kty === 'EC' ? curveAlgorithms(key.crv) : [];
+  const jwk = key as JWK;
+  if (jwk.kty === 'RSA') return RSA_ALGORITHMS;
+  if (jwk.kty === 'OKP') return jwk.crv === 'Ed25519' ? ['EdDSA'] : [];
+  return jwk.kty === 'EC' ? curveAlgorithms(jwk.crv) : [];
 }
 
 function isCryptoKey(value: unknown): value is CryptoKey {
-  return typeof CryptoKey !== 'undefined' && value instanceof CryptoKey;
+  return typeof globalThis.CryptoKey !== 'undefined' && value instanceof globalThis.CryptoKey;
 }
 
-function checkPrivate(key: JWK | KeyObject | CryptoKey): void {
-  if (key instanceof KeyObject || isCryptoKey(key)) {
+function checkPrivate(key: PrivateKeyInput): void {
+  if (isKeyInstance(key)) {
     if (key.type !== 'private') throw configurationError('"key" must be a private key');
     return;
   }
@@ -227,11 +235,12 @@ function chooseAlgorithm(options: PrivateKeyJwtOptions): AssertionAlgorithm {
   return alg as AssertionAlgorithm;
 }
 
-function isKeyInstance(key: JWK | KeyObject | CryptoKey): key is KeyObject | CryptoKey {
-  return key instanceof KeyObject || isCryptoKey(key);
+/** A `KeyObject` or `CryptoKey` instance, checked at run time (their types are structural). */
+function isKeyInstance(key: PrivateKeyInput): key is KeyObject | CryptoKey {
+  return key instanceof NodeKeyObject || isCryptoKey(key);
 }
 
-function localSigner(options: CommonOptions & { readonly key?: JWK | KeyObject | CryptoKey }) {
+function localSigner(options: CommonOptions & { readonly key?: PrivateKeyInput }) {
   const key = options.key;
   if (key === undefined) throw configurationError('pass either "key" or "sign"');
   checkPrivate(key);

@@ -33,6 +33,24 @@ describe('exchange input', () => {
     expect(as.requests).toHaveLength(0);
   });
 
+  it('an unknown adapter name lists the names this client has', async () => {
+    const other = defineAdapter({
+      ...thingAdapter(),
+      name: 'vault',
+      requestedTokenType: 'urn:x:v',
+    });
+    const { as, client } = await setup({}, { adapters: [thingAdapter(), other] });
+    const error = (await (client.exchange as (n: string, i: unknown) => Promise<unknown>)(
+      'vaulted-secret',
+      { subjectToken: await makeIdToken(), resource: 'orn:r' },
+    ).catch((e) => e)) as ExchangeError;
+    expect(error).toMatchObject({ code: 'configuration', step: 'build' });
+    expect(error.message).toBe(
+      'No adapter named "vaulted-secret"; this client has "thing", "vault"',
+    );
+    expect(as.requests).toHaveLength(0);
+  });
+
   it('invalid adapter input names the field in quotes and not its value', async () => {
     const { as, client } = await setup();
     const error = (await client
@@ -46,6 +64,38 @@ describe('exchange input', () => {
     expect(error.message).toContain('"resource"');
     expect(error.message).not.toContain('12345');
     expect(as.requests).toHaveLength(0);
+  });
+
+  it('an unknown key of a strict input schema is named, readably, before any request', async () => {
+    const thing = thingAdapter();
+    const strict = defineAdapter({
+      ...thing,
+      input: z.strictObject({
+        resource: z.string(),
+        client: z.strictObject({ clientId: z.string() }).optional(),
+      }),
+      form: (input) => ({ resource: input.resource }),
+    });
+    const { as, client } = await setup({}, { adapters: [strict] });
+    const exchange = client.exchange as (n: string, i: unknown) => Promise<unknown>;
+    const subjectToken = await makeIdToken();
+    const one = (await exchange('thing', { subjectToken, resource: 'r', scope: 'x' }).catch(
+      (e) => e,
+    )) as ExchangeError;
+    expect(one).toMatchObject({ code: 'configuration', step: 'build' });
+    expect(one.message).toBe('Invalid input for adapter "thing": unrecognized key "scope"');
+    const nested = (await exchange('thing', {
+      subjectToken,
+      resource: 'r',
+      client: { clientId: 'c', secret: 'hunter2' },
+      extra: 1,
+    }).catch((e) => e)) as ExchangeError;
+    expect(nested.message).toBe(
+      'Invalid input for adapter "thing": unrecognized key "client.secret"; unrecognized key "extra"',
+    );
+    expect(nested.message).not.toContain('hunter2');
+    await exchange('thing', { subjectToken, resource: 'r' });
+    expect(as.tokenRequests()).toHaveLength(1);
   });
 
   it.each([

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import packageJson from '../package.json' with { type: 'json' };
 import { createClient, type ExchangeError, privateKeyJwt } from '../src/index.js';
 import { CLIENT_ID, defaultReply, type Reply } from './support/auth-server.js';
-import { closeServersAfterEach, setup, track } from './support/client.js';
+import { clientAt, closeServersAfterEach, setup, track } from './support/client.js';
 import { makeIdToken, makeKeys, recordingSleep, thingAdapter } from './support/fixtures.js';
 import { sendJson, startServer } from './support/http-server.js';
 
@@ -123,15 +123,8 @@ describe('discovery under stress', () => {
         sendJson(response, 429, { error: 'slow_down' }, { 'retry-after': '1' }),
       ),
     );
-    const keys = await makeKeys();
     const recorder = recordingSleep();
-    const client = createClient({
-      issuer: server.url,
-      clientId: CLIENT_ID,
-      auth: privateKeyJwt({ key: keys.privateJwk }),
-      adapters: [thingAdapter()],
-      retry: { sleep: recorder.sleep },
-    });
+    const client = await clientAt(server.url, { retry: { sleep: recorder.sleep } });
     const error = (await client.exchange('thing', await input()).catch((e) => e)) as ExchangeError;
     expect(error.step).toBe('resolve');
     expect(error.status).toBe(429);
@@ -152,12 +145,7 @@ describe('discovery under stress', () => {
         }),
       ),
     );
-    const client = createClient({
-      issuer: big.url,
-      clientId: CLIENT_ID,
-      auth: privateKeyJwt({ key: (await makeKeys()).privateJwk }),
-      adapters: [thingAdapter()],
-    });
+    const client = await clientAt(big.url);
     const error = (await client.exchange('thing', await input()).catch((e) => e)) as ExchangeError;
     expect(error.code).toBe('response_too_large');
     expect(error.step).toBe('resolve');
@@ -179,13 +167,7 @@ describe('discovery under stress', () => {
         });
       }),
     );
-    const keys = await makeKeys();
-    const client = createClient({
-      issuer: server.url,
-      clientId: CLIENT_ID,
-      auth: privateKeyJwt({ key: keys.privateJwk }),
-      adapters: [thingAdapter()],
-    });
+    const client = await clientAt(server.url);
     const error = (await client.exchange('thing', await input()).catch((e) => e)) as ExchangeError;
     expect(error.code).toBe('configuration');
     expect(error.step).toBe('resolve');

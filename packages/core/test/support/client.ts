@@ -25,6 +25,21 @@ export function track<T extends TestServer>(server: T): T {
 }
 
 /**
+ * A client of the test adapter for a server the test started itself (no client authentication
+ * is checked there), with a fresh key and `options` on top.
+ */
+export async function clientAt(issuer: string, options: Partial<ClientOptions> = {}) {
+  const keys = await makeKeys();
+  return createClient({
+    issuer,
+    clientId: CLIENT_ID,
+    auth: privateKeyJwt({ key: keys.privateJwk }),
+    adapters: [thingAdapter()],
+    ...options,
+  }) as unknown as Client<ReturnType<typeof thingAdapter>>;
+}
+
+/**
  * An authorization-server double with a fresh key pair, and a client for it with the test
  * adapter, caching off, and waits recorded instead of slept.
  */
