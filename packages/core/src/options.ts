@@ -54,7 +54,7 @@ const adapterSchema = z.object({
 });
 
 const optionsSchema = z
-  .object({
+  .strictObject({
     issuer: z.string().min(1).optional(),
     tokenEndpoint: z.string().min(1).optional(),
     clientId: z.string().min(1),
@@ -77,7 +77,7 @@ const optionsSchema = z
     timeoutMs: z.number().int().positive().max(300_000).optional(),
     maxResponseBytes: z.number().int().min(1024).max(16_777_216).optional(),
     retry: z
-      .object({
+      .strictObject({
         attempts: z.number().int().min(1).max(3).optional(),
         baseDelayMs: z.number().int().nonnegative().max(60_000).optional(),
         maxRetryAfterMs: z.number().int().nonnegative().max(600_000).optional(),
@@ -98,11 +98,21 @@ export function checkOptions(options: ClientOptions): void {
   const result = optionsSchema.safeParse(options);
   if (!result.success) {
     const issue = result.error.issues[0];
-    const path = issue?.path.map(String).join('.') ?? '';
-    throw new ExchangeError(`Invalid client option "${path}": ${issue?.message ?? 'invalid'}`, {
-      code: 'configuration',
-      step: 'build',
-    });
+    const path = issue?.path.map(String) ?? [];
+    if (issue?.code === 'unrecognized_keys') {
+      const name = [...path, String(issue.keys[0])].join('.').slice(0, 64);
+      throw new ExchangeError(`Unknown client option "${name}"`, {
+        code: 'configuration',
+        step: 'build',
+      });
+    }
+    throw new ExchangeError(
+      `Invalid client option "${path.join('.')}": ${issue?.message ?? 'invalid'}`,
+      {
+        code: 'configuration',
+        step: 'build',
+      },
+    );
   }
   const names = new Set<string>();
   const tokenTypes = new Set<string>();

@@ -197,6 +197,8 @@ describe('createClient checks', () => {
     ['adapters.0.input', { adapters: [{ ...thingAdapter(), input: {} }] }],
     ['retry.attempts', { retry: { attempts: 10 } }],
     ['cache', { cache: 'yes' }],
+    ['cacheTtl', { cacheTtl: 60 }],
+    ['retry.maxAttempts', { retry: { maxAttempts: 2 } }],
   ])('a bad "%s" is a configuration error naming it', async (name, patch) => {
     const keys = await makeKeys();
     const error = caught(() =>
