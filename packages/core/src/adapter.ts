@@ -54,7 +54,10 @@ export interface FinishContext<Input> {
   readonly now: () => number;
   /** Sends a further token request (another hop) through the same machinery. */
   tokenRequest<S extends z.ZodType>(request: TokenRequest<S>): Promise<z.output<S>>;
-  /** Metadata of another authorization server, discovered from its issuer and cached. */
+  /**
+   * Metadata of another authorization server, discovered from its issuer (RFC 8414 first, then
+   * OpenID Connect Discovery) with the same issuer check, and cached.
+   */
   discover(issuer: string): Promise<AuthorizationServerMetadata>;
   /** Aborts further work when the caller gives up. */
   readonly signal: AbortSignal | undefined;

@@ -99,7 +99,7 @@ export function createClient<const Adapters extends readonly AnyAdapter[]>(
   /** **resolve**: the org token endpoint, configured or discovered. */
   const resolveTokenEndpoint = async (): Promise<string> => {
     if (options.tokenEndpoint !== undefined) return options.tokenEndpoint;
-    return (await discovery.discover(server, 'the configured "issuer"')).token_endpoint;
+    return (await discovery.discover(server, 'the configured "issuer"', 'openid')).token_endpoint;
   };
 
   const tokenRequest = async <S extends z.ZodType>(
@@ -160,7 +160,7 @@ export function createClient<const Adapters extends readonly AnyAdapter[]>(
       now: clock,
       tokenRequest: (request) => tokenRequest(request, countAttempt),
       discover: (other: string): Promise<AuthorizationServerMetadata> =>
-        discovery.discover(other, `the issuer given to adapter "${adapter.name}"`),
+        discovery.discover(other, `the issuer given to adapter "${adapter.name}"`, 'oauth'),
       signal: undefined,
     };
     return finish(adapter, response, context);

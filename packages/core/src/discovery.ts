@@ -20,15 +20,28 @@ export const metadataSchema = z.object({
   authorization_grant_profiles_supported: stringList,
 });
 
-const WELL_KNOWN = ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server'];
+const OPENID = '/.well-known/openid-configuration';
+const OAUTH = '/.well-known/oauth-authorization-server';
+
+/**
+ * Which document to ask for first: an org signs users in, so it is an OpenID provider; a server
+ * met in a later hop (a custom authorization server taking a JWT-bearer grant) is an OAuth
+ * authorization server (RFC 8414). Both are tried either way.
+ */
+export type MetadataKind = 'openid' | 'oauth';
+
+const WELL_KNOWN: Record<MetadataKind, readonly string[]> = {
+  openid: [OPENID, OAUTH],
+  oauth: [OAUTH, OPENID],
+};
 const TTL_MS = 3_600_000;
 const MAX_ISSUERS = 64;
 
 /**
  * The **resolve** step: finds an authorization server's metadata from its issuer, trying
- * OpenID Connect Discovery 1.0 §4 (`/.well-known/openid-configuration`) and then RFC 8414
- * (`/.well-known/oauth-authorization-server`), both appended to the issuer as Okta serves
- * them (also for custom servers at `/oauth2/{id}`). The metadata `issuer` must equal the
+ * OpenID Connect Discovery 1.0 §4 (`/.well-known/openid-configuration`) and RFC 8414
+ * (`/.well-known/oauth-authorization-server`), in the order its {@link MetadataKind} prefers,
+ * both appended to the issuer as Okta serves them (also for custom servers at `/oauth2/{id}`). The metadata `issuer` must equal the
  * requested issuer byte for byte (RFC 8414 §3.3), or discovery aborts. When both documents
  * answer 404 or 410 the issuer itself is wrong: a `configuration` error naming the URLs tried.
  * Results are cached per issuer for an hour; concurrent look-ups share one request; failures are
@@ -49,11 +62,15 @@ export class Discovery {
    * The metadata of `issuer`, from the cache when fresh. `source` says where the issuer came
    * from, for the message when it serves no metadata at all (e.g. `the configured "issuer"`).
    */
-  discover(issuer: string, source: string): Promise<AuthorizationServerMetadata> {
+  discover(
+    issuer: string,
+    source: string,
+    kind: MetadataKind,
+  ): Promise<AuthorizationServerMetadata> {
     const now = this.#runtime.clock();
     const cached = this.#cache.get(issuer);
     if (cached !== undefined && cached.expiresAt > now) return cached.metadata;
-    const metadata = this.#fetch(issuer, source);
+    const metadata = this.#fetch(issuer, source, kind);
     this.#cache.delete(issuer);
     this.#cache.set(issuer, { expiresAt: now + TTL_MS, metadata });
     if (this.#cache.size > MAX_ISSUERS) {
@@ -66,11 +83,15 @@ export class Discovery {
     return metadata;
   }
 
-  async #fetch(issuer: string, source: string): Promise<AuthorizationServerMetadata> {
+  async #fetch(
+    issuer: string,
+    source: string,
+    kind: MetadataKind,
+  ): Promise<AuthorizationServerMetadata> {
     checkEndpointUrl(issuer, 'issuer', 'resolve');
     const base = issuer.endsWith('/') ? issuer.slice(0, -1) : issuer;
     const tried: { url: string; status: number }[] = [];
-    for (const path of WELL_KNOWN) {
+    for (const path of WELL_KNOWN[kind]) {
       const url = base + path;
       const { response } = await withRetries(
         () => sendOnce({ method: 'GET', url, headers: baseHeaders() }, this.#runtime, 'resolve'),

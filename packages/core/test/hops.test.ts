@@ -88,6 +88,10 @@ describe('further hops through FinishContext', () => {
     expect(custom.assertions[0]?.aud).toBe(custom.tokenEndpoint);
     expect(custom.tokenRequests()[0]?.form.get('grant_type')).toBe(GrantType.jwtBearer);
     expect(custom.tokenRequests()[0]?.form.has('scope')).toBe(false);
+    // The other server is an OAuth authorization server: RFC 8414 metadata is asked for first.
+    expect(custom.discoveryRequests().map((r) => r.path)).toEqual([
+      '/oauth2/default/.well-known/oauth-authorization-server',
+    ]);
     const succeeded = events.find((e) => e.type === 'exchange.succeeded');
     expect(succeeded && 'attempts' in succeeded ? succeeded.attempts : 0).toBe(2);
   });
