@@ -7,7 +7,6 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    passWithNoTests: true,
     testTimeout: 30_000,
     hookTimeout: 30_000,
     reporters: ['default', 'json'],
