@@ -1,6 +1,7 @@
 /**
  * `pnpm bench [--quick]`: every figure, ours and its baseline side by side in one run, then the
- * load soak; prints one Markdown table plus the soak counts and writes `bench/results.json`.
+ * load soak; prints one Markdown table plus the soak counts and writes `bench/results.json`
+ * (`bench/results.quick.json` for a quick run).
  * Exits non-zero when a figure could not be measured or the soak found a failure.
  */
 import { fileURLToPath } from 'node:url';
@@ -139,7 +140,9 @@ const results: Results = {
   soak,
   failures,
 };
-const output = fileURLToPath(new URL('../results.json', import.meta.url));
+// A quick run proves the harness works; it must not replace the figures of the last full run.
+const resultFile = profile.name === 'quick' ? '../results.quick.json' : '../results.json';
+const output = fileURLToPath(new URL(resultFile, import.meta.url));
 await writeResults(output, results);
 
 console.log(`## onbehalf benchmarks (${profile.name} run)\n`);
