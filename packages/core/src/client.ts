@@ -16,12 +16,12 @@ import { checkEndpointUrl } from './endpoint-url.js';
 import { ExchangeError, stripInvisible } from './errors.js';
 import { createEmitter, type ExchangeEventBase } from './events.js';
 import { buildExchangeForm, CLIENT_AUTH_FIELDS, cleanForm, EXCHANGE_FIELDS } from './form.js';
-import { shortHash } from './hash.js';
 import { type ClientOptions, checkOptions } from './options.js';
 import { describeIssues, validateResponse } from './parse.js';
 import { retryPolicy } from './retry.js';
 import { safeCause } from './safe-cause.js';
 import { checkSubjectToken, readSubject } from './subject.js';
+import { isThenable } from './thenable.js';
 import { callTokenEndpoint, type Runtime } from './token-request.js';
 
 /** The adapter of a client named `N`. */
@@ -95,6 +95,7 @@ export function createClient<const Adapters extends readonly AnyAdapter[]>(
             }),
         });
   const server = options.issuer ?? options.tokenEndpoint ?? '';
+  const serverParts = [options.issuer, options.tokenEndpoint] as const;
 
   /** **resolve**: the org token endpoint, configured or discovered. */
   const resolveTokenEndpoint = async (): Promise<string> => {
@@ -192,26 +193,33 @@ export function createClient<const Adapters extends readonly AnyAdapter[]>(
       }
       const fields = adapterFields(adapter, parsed.data);
       const subject = readSubject(subjectToken);
-      const base: ExchangeEventBase = {
-        adapter: adapter.name,
-        issuer: server,
-        audience: fields.audience,
-        resource: fields.resource,
-        scopes: fields.scope === undefined ? [] : normaliseScope(fields.scope).split(' '),
-        subject: shortHash(subjectToken),
+      // Event objects are built only when someone listens: a cache hit allocates as little
+      // as it can.
+      let base: ExchangeEventBase | undefined;
+      const eventBase = (): ExchangeEventBase => {
+        base ??= {
+          adapter: adapter.name,
+          issuer: server,
+          audience: fields.audience,
+          resource: fields.resource,
+          scopes: fields.scope === undefined ? [] : normaliseScope(fields.scope).split(' '),
+          subject: subject.shortHash,
+        };
+        return base;
       };
-      const started = performance.now();
+      const started = emitter.active ? performance.now() : 0;
 
       const produce = async (): Promise<Credential> => {
         let attempts = 0;
         const begun = performance.now();
-        emitter.emit({ ...base, type: 'exchange.started' });
+        if (emitter.active) emitter.emit({ ...eventBase(), type: 'exchange.started' });
         try {
           const credential = await runExchange(adapter, parsed.data, subjectToken, fields, () => {
             attempts += 1;
           });
+          if (!emitter.active) return credential;
           emitter.emit({
-            ...base,
+            ...eventBase(),
             type: 'exchange.succeeded',
             attempts,
             durationMs: Math.round(performance.now() - begun),
@@ -227,8 +235,9 @@ export function createClient<const Adapters extends readonly AnyAdapter[]>(
                   step: 'finish',
                   cause: safeCause(error),
                 });
+          if (!emitter.active) throw failure;
           emitter.emit({
-            ...base,
+            ...eventBase(),
             type: 'exchange.failed',
             attempts,
             durationMs: Math.round(performance.now() - begun),
@@ -242,9 +251,9 @@ export function createClient<const Adapters extends readonly AnyAdapter[]>(
       };
 
       if (cache === undefined) return (await produce()) as never;
-      const outcome = await cache.run(
+      const ran = cache.run(
         {
-          server: [options.issuer, options.tokenEndpoint],
+          server: serverParts,
           clientId: options.clientId,
           subject,
           adapter: adapter.name,
@@ -253,9 +262,10 @@ export function createClient<const Adapters extends readonly AnyAdapter[]>(
         },
         produce,
       );
-      if (outcome.hit) {
+      const outcome = isThenable(ran) ? await ran : ran;
+      if (outcome.hit && emitter.active) {
         emitter.emit({
-          ...base,
+          ...eventBase(),
           type: 'cache.hit',
           durationMs: Math.round(performance.now() - started),
           expiresAt: outcome.credential.expiresAt.toISOString(),
@@ -276,6 +286,8 @@ export function createClient<const Adapters extends readonly AnyAdapter[]>(
   };
 }
 
+const ADAPTER_RESERVED_FIELDS: readonly string[] = [...CLIENT_AUTH_FIELDS, ...EXCHANGE_FIELDS];
+
 function adapterFields(adapter: AnyAdapter, input: unknown): Record<string, string> {
   let form: unknown;
   try {
@@ -289,7 +301,7 @@ function adapterFields(adapter: AnyAdapter, input: unknown): Record<string, stri
   }
   return cleanForm(
     form as Record<string, string | undefined>,
-    [...CLIENT_AUTH_FIELDS, ...EXCHANGE_FIELDS],
+    ADAPTER_RESERVED_FIELDS,
     `Adapter "${adapter.name}"`,
   );
 }

@@ -1,19 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import type { Credential } from './adapter.js';
+import { BoundedMemo } from './bounded-memo.js';
 import type { CacheStore } from './cache.js';
 import { type CacheKeyParts, cacheKey } from './cache-key.js';
 import { sha256 } from './hash.js';
+import { isThenable } from './thenable.js';
 
 /** The longest a credential stays cached, whatever its lifetime: 24 hours. */
 export const MAX_ENTRY_TTL_MS = 86_400_000;
 // Generation markers must outlive every entry written before them (see `evict`).
 const GENERATION_TTL_MS = MAX_ENTRY_TTL_MS + 3_600_000;
 const GLOBAL_GENERATION = 'onbehalf:generation';
+const GENERATION_KEY_MEMO_ENTRIES = 1000;
 
 interface Entry {
   readonly credential: Credential;
   /** When the entry stops being served: `expiresAt` minus the margin, in milliseconds. */
   readonly staleAt: number;
+}
+
+function generation(value: unknown): string {
+  return typeof value === 'string' ? value : '0';
 }
 
 function isEntry(value: unknown): value is Entry {
@@ -47,6 +54,7 @@ export class CredentialCache {
   readonly #clock: () => number;
   readonly #onStoreError: (error: unknown) => void;
   readonly #inFlight = new Map<string, Promise<CachedOutcome<Credential>>>();
+  readonly #generationKeys = new BoundedMemo<string>(GENERATION_KEY_MEMO_ENTRIES, Infinity);
 
   constructor(options: {
     store: CacheStore;
@@ -62,27 +70,54 @@ export class CredentialCache {
 
   /**
    * The cached credential for `parts` when fresh, else the result of `produce`, stored when it
-   * lives longer than the margin. Concurrent calls for one key share one `produce`.
+   * lives longer than the margin. Concurrent calls for one key share one `produce`. When the
+   * store answers synchronously, a hit is returned as is, without a promise.
    */
-  async run<C extends Credential>(
+  run<C extends Credential>(
     parts: CacheKeyParts,
     produce: () => Promise<C>,
-  ): Promise<CachedOutcome<C>> {
-    const key = cacheKey(parts, await this.#generations(parts.subject.identity));
+  ): CachedOutcome<C> | Promise<CachedOutcome<C>> {
+    const generations = this.#generations(parts.subject.identity);
+    if (isThenable(generations)) {
+      return Promise.resolve(generations).then((read) =>
+        this.#lookup(cacheKey(parts, read), parts, produce),
+      );
+    }
+    return this.#lookup(cacheKey(parts, generations), parts, produce);
+  }
+
+  #lookup<C extends Credential>(
+    key: string,
+    parts: CacheKeyParts,
+    produce: () => Promise<C>,
+  ): CachedOutcome<C> | Promise<CachedOutcome<C>> {
     const shared = this.#inFlight.get(key);
     if (shared !== undefined) return shared as Promise<CachedOutcome<C>>;
-
-    const outcome = (async (): Promise<CachedOutcome<C>> => {
-      const subjectExpired =
-        parts.subject.expiresAt !== undefined && parts.subject.expiresAt <= this.#clock();
+    const subjectExpired =
+      parts.subject.expiresAt !== undefined && parts.subject.expiresAt <= this.#clock();
+    let read: unknown;
+    if (!subjectExpired) {
+      read = this.#get(key);
+      if (!isThenable(read) && isEntry(read) && read.staleAt > this.#clock()) {
+        return { credential: read.credential as C, hit: true };
+      }
+    }
+    return this.#share(key, async (): Promise<CachedOutcome<C>> => {
       if (!subjectExpired) {
-        const cached = await this.#read(key);
+        const cached = await this.#fresh(key, await read);
         if (cached !== undefined) return { credential: cached as C, hit: true };
       }
       const credential = await produce();
       await this.#write(key, credential);
       return { credential, hit: false };
-    })();
+    });
+  }
+
+  async #share<C extends Credential>(
+    key: string,
+    work: () => Promise<CachedOutcome<C>>,
+  ): Promise<CachedOutcome<C>> {
+    const outcome = work();
     this.#inFlight.set(key, outcome);
     try {
       return await outcome;
@@ -102,19 +137,41 @@ export class CredentialCache {
   }
 
   #generationKey(identity: string): string {
-    return `onbehalf:generation:${sha256(identity)}`;
+    const known = this.#generationKeys.get(identity);
+    if (known !== undefined) return known;
+    const key = `onbehalf:generation:${sha256(identity)}`;
+    this.#generationKeys.set(identity, key);
+    return key;
   }
 
-  async #generations(identity: string): Promise<string[]> {
-    const read = async (key: string): Promise<string> => {
-      const value = await this.#safely(() => this.#store.get(key));
-      return typeof value === 'string' ? value : '0';
-    };
-    return Promise.all([read(GLOBAL_GENERATION), read(this.#generationKey(identity))]);
+  /** Both generation markers, without a promise when the store answers synchronously. */
+  #generations(identity: string): string[] | Promise<string[]> {
+    const global = this.#get(GLOBAL_GENERATION);
+    const user = this.#get(this.#generationKey(identity));
+    if (isThenable(global) || isThenable(user)) {
+      return Promise.all([global, user]).then(([g, u]) => [generation(g), generation(u)]);
+    }
+    return [generation(global), generation(user)];
   }
 
-  async #read(key: string): Promise<Credential | undefined> {
-    const value = await this.#safely(() => this.#store.get(key));
+  /** `store.get`, a failure reported and read as `undefined`, synchronous when the store is. */
+  #get(key: string): unknown {
+    let value: unknown;
+    try {
+      value = this.#store.get(key);
+    } catch (error) {
+      this.#onStoreError(error);
+      return undefined;
+    }
+    if (!isThenable(value)) return value;
+    return Promise.resolve(value).then(undefined, (error: unknown) => {
+      this.#onStoreError(error);
+      return undefined;
+    });
+  }
+
+  /** The credential in a stored value when still fresh; a stale entry is deleted. */
+  async #fresh(key: string, value: unknown): Promise<Credential | undefined> {
     if (!isEntry(value)) return undefined;
     if (value.staleAt <= this.#clock()) {
       await this.#safely(() => this.#store.delete(key));

@@ -75,6 +75,8 @@ export function createEmitter(
   logger: Logger | undefined,
   listener: EventListener | undefined,
 ): {
+  /** Whether a listener or a logger is attached; events need not be built when not. */
+  readonly active: boolean;
   emit(event: ExchangeEvent): void;
   log(level: keyof Logger, message: string, fields: Record<string, unknown>): void;
 } {
@@ -82,8 +84,11 @@ export function createEmitter(
     if (logger === undefined) return;
     swallow(() => logger[level]?.call(logger, message, fields));
   };
+  const active = logger !== undefined || listener !== undefined;
   return {
+    active,
     emit(event) {
+      if (!active) return;
       if (listener !== undefined) swallow(() => listener(event));
       const { type, ...fields } = event;
       log(LEVELS[type], `onbehalf ${type}`, fields);
