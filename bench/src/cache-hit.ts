@@ -47,7 +47,8 @@ export async function cacheHitFigure(
       samples: hit.samples,
     },
     notes:
-      'one user, one secret, default `MemoryCacheStore`; the hit path decodes the ID token and ' +
-      'hashes the key parts (SHA-256) on every call; no request reached the server.',
+      'one user, one secret, default `MemoryCacheStore`; the hit path validates the input, ' +
+      'reads both eviction markers and the entry, and checks freshness against the clock on ' +
+      'every call; no request reached the server.',
   };
 }

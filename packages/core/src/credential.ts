@@ -39,31 +39,43 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 type Inspect = (value: unknown, options: object) => string;
 
+const SECRET_KEYS = Symbol('onbehalf.secretKeys');
+
+/**
+ * The prototype of every protected credential. The printers live here, once, rather than as
+ * closures on each object: a cache holding many credentials pays for them once.
+ */
+class ProtectedCredential {
+  declare readonly [SECRET_KEYS]: readonly PropertyKey[];
+
+  toJSON(): Record<string, unknown> {
+    const view: Record<string, unknown> = { ...(this as object) };
+    for (const key of this[SECRET_KEYS]) {
+      if (key in view) view[key as string] = REDACTED;
+    }
+    return view;
+  }
+
+  toString(): string {
+    return JSON.stringify(this.toJSON());
+  }
+
+  [INSPECT](_depth: number, options: object, inspect: Inspect): string {
+    return inspect(this.toJSON(), options);
+  }
+}
+
 /**
  * Returns a copy of `object` that prints its secret fields as `[redacted]` through
  * `JSON.stringify`, `String()` and `util.inspect` (so `console.log` too). The values stay
- * reachable through their named fields. The added methods are non-enumerable, so spreading the
- * object drops the protection: spread only what is not secret.
+ * reachable through their named fields. The printers are inherited, not own properties, so
+ * spreading the object drops the protection: spread only what is not secret.
  */
 export function protectCredential<T extends object>(
   object: T,
   secretKeys: readonly (keyof T)[],
 ): T {
-  const copy = { ...object };
-  const redacted = (): Record<string, unknown> => {
-    const view: Record<string, unknown> = { ...(copy as Record<string, unknown>) };
-    for (const key of secretKeys) {
-      if (key in view) view[key as string] = REDACTED;
-    }
-    return view;
-  };
-  Object.defineProperties(copy, {
-    toJSON: { value: redacted, enumerable: false },
-    toString: { value: () => JSON.stringify(redacted()), enumerable: false },
-    [INSPECT]: {
-      value: (_depth: number, options: object, inspect: Inspect) => inspect(redacted(), options),
-      enumerable: false,
-    },
-  });
+  const copy = Object.assign(Object.create(ProtectedCredential.prototype), object) as T;
+  Object.defineProperty(copy, SECRET_KEYS, { value: secretKeys });
   return copy;
 }
