@@ -1,4 +1,4 @@
-import { isExchangeError } from '@onbehalf/core';
+import { type ExchangeErrorCode, isExchangeError } from '@onbehalf/core';
 
 /**
  * A resource API refused the request or answered unexpectedly. Carries the HTTP status and the
@@ -63,7 +63,7 @@ export interface Failure {
   readonly advice: string;
 }
 
-const EXCHANGE_ADVICE: Record<string, string> = {
+const EXCHANGE_ADVICE: Record<ExchangeErrorCode, string> = {
   subject_token_rejected:
     'The org no longer accepts your sign-in (it expired or ended). Sign out and sign in again.',
   policy_refused:
@@ -77,6 +77,7 @@ const EXCHANGE_ADVICE: Record<string, string> = {
   invalid_response:
     'The org answered with something the agent cannot use. Try again; if it persists, check the org’s logs.',
   oauth_error: 'The org refused the request. Try again; if it persists, check the org’s logs.',
+  aborted: 'The request was cancelled before it finished. Try again.',
 };
 
 /** Describes any error a path can end with, without a token or secret in it. */
@@ -89,7 +90,7 @@ export function describeFailure(error: unknown): Failure {
       description: error.errorDescription,
       status: error.status,
       step: error.step,
-      advice: EXCHANGE_ADVICE[error.code] ?? 'Try again; if it persists, check the org’s logs.',
+      advice: EXCHANGE_ADVICE[error.code],
     };
   }
   if (error instanceof ResourceError) {

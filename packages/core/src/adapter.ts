@@ -59,8 +59,11 @@ export interface FinishContext<Input> {
    * OpenID Connect Discovery) with the same issuer check, and cached.
    */
   discover(issuer: string): Promise<AuthorizationServerMetadata>;
-  /** Aborts further work when the caller gives up. */
-  readonly signal: AbortSignal | undefined;
+  /**
+   * Fires once every caller waiting for this credential has aborted: pass it to any I/O of
+   * your own. `tokenRequest` and `discover` already stop with it.
+   */
+  readonly signal: AbortSignal;
 }
 
 /**

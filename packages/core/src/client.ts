@@ -15,6 +15,7 @@ import { Discovery } from './discovery.js';
 import { checkEndpointUrl } from './endpoint-url.js';
 import { ExchangeError, stripInvisible } from './errors.js';
 import { createEmitter, type ExchangeEventBase } from './events.js';
+import { Flight, type Progress, raceAbort, throwIfAborted } from './flight.js';
 import { buildExchangeForm, CLIENT_AUTH_FIELDS, cleanForm, EXCHANGE_FIELDS } from './form.js';
 import { type ClientOptions, checkOptions } from './options.js';
 import { describeIssues, validateResponse } from './parse.js';
@@ -27,6 +28,16 @@ import { callTokenEndpoint, type Runtime } from './token-request.js';
 /** The adapter of a client named `N`. */
 export type AdapterNamed<A extends AnyAdapter, N extends string> = Extract<A, { readonly name: N }>;
 
+/** Options of one `exchange` call. */
+export interface ExchangeOptions {
+  /**
+   * Stops waiting when it fires: the call rejects at once with an `ExchangeError` of code
+   * `aborted`. An exchange shared with other callers of the same credential goes on for them;
+   * once every caller has aborted, its HTTP request and retries stop and nothing is cached.
+   */
+  readonly signal?: AbortSignal | undefined;
+}
+
 /** A client for one org: exchanges a user's ID token for the credentials of its adapters. */
 export interface Client<A extends AnyAdapter> {
   /**
@@ -37,6 +48,7 @@ export interface Client<A extends AnyAdapter> {
   exchange<N extends A['name']>(
     name: N,
     input: ExchangeInput<AdapterNamed<A, N>>,
+    options?: ExchangeOptions,
   ): Promise<ExchangeResult<AdapterNamed<A, N>>>;
   /** Drops every cached credential of the user this ID token belongs to (logout). */
   evict(selector: { readonly subjectToken: string }): Promise<void>;
@@ -106,6 +118,7 @@ export function createClient<const Adapters extends readonly AnyAdapter[]>(
   const tokenRequest = async <S extends z.ZodType>(
     request: TokenRequest<S>,
     countAttempt: () => void,
+    signal: AbortSignal,
   ): Promise<z.output<S>> => {
     checkEndpointUrl(request.tokenEndpoint, 'tokenEndpoint', 'finish');
     const form = cleanForm(request.form, CLIENT_AUTH_FIELDS, 'A token request');
@@ -125,6 +138,7 @@ export function createClient<const Adapters extends readonly AnyAdapter[]>(
         auth: client.auth,
         kind: 'grant',
         onAttempt: countAttempt,
+        signal,
       },
       runtime,
     );
@@ -137,8 +151,12 @@ export function createClient<const Adapters extends readonly AnyAdapter[]>(
     subjectToken: string,
     fields: Record<string, string>,
     countAttempt: () => void,
+    signal: AbortSignal,
+    progress: Progress,
   ): Promise<Credential> => {
-    const tokenEndpoint = await resolveTokenEndpoint();
+    progress.step = 'resolve';
+    const tokenEndpoint = await raceAbort(resolveTokenEndpoint(), signal, () => 'resolve');
+    progress.step = 'build';
     const form = buildExchangeForm(subjectToken, adapter.requestedTokenType, fields);
     const { body, secrets } = await callTokenEndpoint(
       {
@@ -149,26 +167,34 @@ export function createClient<const Adapters extends readonly AnyAdapter[]>(
         auth: options.auth,
         kind: 'exchange',
         onAttempt: countAttempt,
+        signal,
+        progress,
       },
       runtime,
     );
     checkIssuedTokenType(body, adapter.requestedTokenType, tokenEndpoint);
     const response = validateResponse(adapter.response, body, { url: tokenEndpoint, secrets });
+    progress.step = 'finish';
     const context: FinishContext<unknown> = {
       input,
       issuer,
       clientId: options.clientId,
       now: clock,
-      tokenRequest: (request) => tokenRequest(request, countAttempt),
+      tokenRequest: (request) => tokenRequest(request, countAttempt, signal),
       discover: (other: string): Promise<AuthorizationServerMetadata> =>
-        discovery.discover(other, `the issuer given to adapter "${adapter.name}"`, 'oauth'),
-      signal: undefined,
+        raceAbort(
+          discovery.discover(other, `the issuer given to adapter "${adapter.name}"`, 'oauth'),
+          signal,
+          () => 'resolve',
+        ),
+      signal,
     };
     return finish(adapter, response, context);
   };
 
   return {
-    async exchange(name, input) {
+    async exchange(name, input, callOptions) {
+      const signal = checkExchangeOptions(callOptions);
       const adapter = adapters.get(name);
       if (adapter === undefined) {
         throw new ExchangeError(
@@ -193,6 +219,7 @@ export function createClient<const Adapters extends readonly AnyAdapter[]>(
       }
       const fields = adapterFields(adapter, parsed.data);
       const subject = readSubject(subjectToken);
+      throwIfAborted(signal, 'build');
       // Event objects are built only when someone listens: a cache hit allocates as little
       // as it can.
       let base: ExchangeEventBase | undefined;
@@ -209,14 +236,22 @@ export function createClient<const Adapters extends readonly AnyAdapter[]>(
       };
       const started = emitter.active ? performance.now() : 0;
 
-      const produce = async (): Promise<Credential> => {
+      const produce = async (work: AbortSignal, progress: Progress): Promise<Credential> => {
         let attempts = 0;
         const begun = performance.now();
         if (emitter.active) emitter.emit({ ...eventBase(), type: 'exchange.started' });
         try {
-          const credential = await runExchange(adapter, parsed.data, subjectToken, fields, () => {
-            attempts += 1;
-          });
+          const credential = await runExchange(
+            adapter,
+            parsed.data,
+            subjectToken,
+            fields,
+            () => {
+              attempts += 1;
+            },
+            work,
+            progress,
+          );
           if (!emitter.active) return credential;
           emitter.emit({
             ...eventBase(),
@@ -250,7 +285,7 @@ export function createClient<const Adapters extends readonly AnyAdapter[]>(
         }
       };
 
-      if (cache === undefined) return (await produce()) as never;
+      if (cache === undefined) return (await new Flight(produce).join(signal)) as never;
       const ran = cache.run(
         {
           server: serverParts,
@@ -261,6 +296,7 @@ export function createClient<const Adapters extends readonly AnyAdapter[]>(
           extra: adapterCacheKey(adapter, parsed.data),
         },
         produce,
+        signal,
       );
       const outcome = isThenable(ran) ? await ran : ran;
       if (outcome.hit && emitter.active) {
@@ -284,6 +320,25 @@ export function createClient<const Adapters extends readonly AnyAdapter[]>(
       await cache?.clear();
     },
   };
+}
+
+/** The signal of `exchange` options, which must be absent or `{ signal?: AbortSignal }`. */
+function checkExchangeOptions(options: unknown): AbortSignal | undefined {
+  if (options === undefined) return undefined;
+  const invalid = (what: string): ExchangeError =>
+    new ExchangeError(`Invalid exchange option${what}`, { code: 'configuration', step: 'build' });
+  if (typeof options !== 'object' || options === null) throw invalid('s: expected an object');
+  for (const key of Object.keys(options)) {
+    if (key !== 'signal') {
+      throw new ExchangeError(`Unknown exchange option "${stripInvisible(key.slice(0, 64))}"`, {
+        code: 'configuration',
+        step: 'build',
+      });
+    }
+  }
+  const { signal } = options as { signal?: unknown };
+  if (signal === undefined || signal instanceof AbortSignal) return signal;
+  throw invalid(' "signal": expected an AbortSignal');
 }
 
 const ADAPTER_RESERVED_FIELDS: readonly string[] = [...CLIENT_AUTH_FIELDS, ...EXCHANGE_FIELDS];

@@ -3,6 +3,7 @@ import type { Credential } from './adapter.js';
 import { BoundedMemo } from './bounded-memo.js';
 import type { CacheStore } from './cache.js';
 import { type CacheKeyParts, cacheKey } from './cache-key.js';
+import { Flight, type Progress } from './flight.js';
 import { sha256 } from './hash.js';
 import { isThenable } from './thenable.js';
 
@@ -33,6 +34,9 @@ function isEntry(value: unknown): value is Entry {
   );
 }
 
+/** Makes a credential: `signal` fires once every caller has aborted; `progress` tracks the step. */
+export type Produce<C extends Credential> = (signal: AbortSignal, progress: Progress) => Promise<C>;
+
 /** Outcome of a cached run: the credential, and whether it came from the cache. */
 export interface CachedOutcome<C extends Credential> {
   readonly credential: C;
@@ -53,7 +57,7 @@ export class CredentialCache {
   readonly #marginMs: number;
   readonly #clock: () => number;
   readonly #onStoreError: (error: unknown) => void;
-  readonly #inFlight = new Map<string, Promise<CachedOutcome<Credential>>>();
+  readonly #inFlight = new Map<string, Flight<CachedOutcome<Credential>>>();
   readonly #generationKeys = new BoundedMemo<string>(GENERATION_KEY_MEMO_ENTRIES, Infinity);
 
   constructor(options: {
@@ -70,29 +74,34 @@ export class CredentialCache {
 
   /**
    * The cached credential for `parts` when fresh, else the result of `produce`, stored when it
-   * lives longer than the margin. Concurrent calls for one key share one `produce`. When the
-   * store answers synchronously, a hit is returned as is, without a promise.
+   * lives longer than the margin. Concurrent calls for one key share one `produce` (see
+   * {@link Flight} for what `signal` does to it). When the store answers synchronously, a hit
+   * is returned as is, without a promise.
    */
   run<C extends Credential>(
     parts: CacheKeyParts,
-    produce: () => Promise<C>,
+    produce: Produce<C>,
+    signal?: AbortSignal,
   ): CachedOutcome<C> | Promise<CachedOutcome<C>> {
     const generations = this.#generations(parts.subject.identity);
     if (isThenable(generations)) {
       return Promise.resolve(generations).then((read) =>
-        this.#lookup(cacheKey(parts, read), parts, produce),
+        this.#lookup(cacheKey(parts, read), parts, produce, signal),
       );
     }
-    return this.#lookup(cacheKey(parts, generations), parts, produce);
+    return this.#lookup(cacheKey(parts, generations), parts, produce, signal);
   }
 
   #lookup<C extends Credential>(
     key: string,
     parts: CacheKeyParts,
-    produce: () => Promise<C>,
+    produce: Produce<C>,
+    signal: AbortSignal | undefined,
   ): CachedOutcome<C> | Promise<CachedOutcome<C>> {
     const shared = this.#inFlight.get(key);
-    if (shared !== undefined) return shared as Promise<CachedOutcome<C>>;
+    if (shared !== undefined && !shared.abandoned) {
+      return shared.join(signal) as Promise<CachedOutcome<C>>;
+    }
     const subjectExpired =
       parts.subject.expiresAt !== undefined && parts.subject.expiresAt <= this.#clock();
     let read: unknown;
@@ -102,28 +111,25 @@ export class CredentialCache {
         return { credential: read.credential as C, hit: true };
       }
     }
-    return this.#share(key, async (): Promise<CachedOutcome<C>> => {
-      if (!subjectExpired) {
-        const cached = await this.#fresh(key, await read);
-        if (cached !== undefined) return { credential: cached as C, hit: true };
-      }
-      const credential = await produce();
-      await this.#write(key, credential);
-      return { credential, hit: false };
-    });
-  }
-
-  async #share<C extends Credential>(
-    key: string,
-    work: () => Promise<CachedOutcome<C>>,
-  ): Promise<CachedOutcome<C>> {
-    const outcome = work();
-    this.#inFlight.set(key, outcome);
-    try {
-      return await outcome;
-    } finally {
-      this.#inFlight.delete(key);
-    }
+    const flight: Flight<CachedOutcome<C>> = new Flight(
+      async (work, progress) => {
+        progress.step = 'cache';
+        if (!subjectExpired) {
+          const cached = await this.#fresh(key, await read);
+          if (cached !== undefined) return { credential: cached as C, hit: true };
+        }
+        const credential = await produce(work, progress);
+        progress.step = 'cache';
+        // Once every caller has aborted nothing is stored, even if `produce` finished anyway.
+        if (!work.aborted) await this.#write(key, credential);
+        return { credential, hit: false };
+      },
+      () => {
+        if (this.#inFlight.get(key) === flight) this.#inFlight.delete(key);
+      },
+    );
+    this.#inFlight.set(key, flight);
+    return flight.join(signal);
   }
 
   /** Makes every cached credential of one user unreachable (logout). */

@@ -15,6 +15,8 @@
  * - `configuration`: the client is set up wrongly (bad options, unknown adapter, input the
  *   adapter's schema refuses, an issuer that serves no metadata document, metadata whose issuer
  *   differs from the configured one, `invalid_client`).
+ * - `aborted`: the caller's `AbortSignal` fired (the signal's reason is the `cause`). Never
+ *   retried.
  */
 export type ExchangeErrorCode =
   | 'network'
@@ -24,7 +26,8 @@ export type ExchangeErrorCode =
   | 'oauth_error'
   | 'policy_refused'
   | 'subject_token_rejected'
-  | 'configuration';
+  | 'configuration'
+  | 'aborted';
 
 /** The named step of the exchange pipeline in which an error was raised. */
 export type ExchangeStep =

@@ -12,7 +12,7 @@ export type {
 export { defineAdapter } from './adapter.js';
 export type { CacheStore, MemoryCacheStoreOptions } from './cache.js';
 export { MemoryCacheStore } from './cache.js';
-export type { AdapterNamed, Client } from './client.js';
+export type { AdapterNamed, Client, ExchangeOptions } from './client.js';
 export { createClient } from './client.js';
 export type { ClientAuth, ClientAuthRequest } from './client-auth.js';
 export type { ClientSecretOptions } from './client-secret.js';

@@ -1,4 +1,5 @@
 import { ExchangeError } from './errors.js';
+import { raceAbort } from './flight.js';
 import type { RawResponse } from './transport.js';
 
 /** How failed attempts are retried. */
@@ -18,7 +19,20 @@ export interface RetryPolicy {
   readonly attempts: number;
   readonly baseDelayMs: number;
   readonly maxRetryAfterMs: number;
-  readonly sleep: (ms: number) => Promise<void>;
+  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** Waits `ms`, or less when `signal` fires first (its timer is then cleared). */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** Fills in the defaults of `RetryOptions`. */
@@ -27,7 +41,7 @@ export function retryPolicy(options: RetryOptions | undefined): RetryPolicy {
     attempts: options?.attempts ?? 3,
     baseDelayMs: options?.baseDelayMs ?? 200,
     maxRetryAfterMs: options?.maxRetryAfterMs ?? 10_000,
-    sleep: options?.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    sleep: options?.sleep ?? sleep,
   };
 }
 
@@ -77,13 +91,17 @@ export function backoffDelay(attempt: number, baseDelayMs: number, random = Math
  * Runs `attempt` until it gives an answer that should not be retried, at most
  * `policy.attempts` times. Retries network errors, 5xx and 429 only, never a 4xx or a timeout;
  * waits `Retry-After` (capped at `maxRetryAfterMs`) when the server sent one, else a jittered
- * backoff. The last answer is returned as is, even a 503: the parse step classifies it.
+ * backoff. The last answer is returned as is, even a 503: the parse step classifies it. When
+ * `signal` fires during a wait, the wait ends with an `aborted` error.
  */
 export async function withRetries(
   attempt: (number: number) => Promise<RawResponse>,
   policy: RetryPolicy,
   now: () => number,
+  signal?: AbortSignal,
 ): Promise<{ response: RawResponse; attempts: number }> {
+  const pause = (ms: number): Promise<void> =>
+    raceAbort(policy.sleep(ms, signal), signal, () => 'send');
   for (let number = 1; ; number += 1) {
     const last = number >= policy.attempts;
     let response: RawResponse;
@@ -91,7 +109,7 @@ export async function withRetries(
       response = await attempt(number);
     } catch (error) {
       if (last || !(error instanceof ExchangeError) || error.code !== 'network') throw error;
-      await policy.sleep(backoffDelay(number, policy.baseDelayMs));
+      await pause(backoffDelay(number, policy.baseDelayMs));
       continue;
     }
     if (last || !isRetryableStatus(response.status)) return { response, attempts: number };
@@ -100,6 +118,6 @@ export async function withRetries(
       retryAfter === undefined
         ? backoffDelay(number, policy.baseDelayMs)
         : Math.min(retryAfter, policy.maxRetryAfterMs);
-    await policy.sleep(wait);
+    await pause(wait);
   }
 }

@@ -1,5 +1,6 @@
 import type { ClientAuth } from './client-auth.js';
 import { ExchangeError } from './errors.js';
+import { type Progress, throwIfAborted } from './flight.js';
 import { parseTokenResponse, type RequestKind } from './parse.js';
 import { type RetryPolicy, withRetries } from './retry.js';
 import { safeCause } from './safe-cause.js';
@@ -23,6 +24,10 @@ export interface TokenCall {
   readonly kind: RequestKind;
   /** Called once per HTTP attempt. */
   readonly onAttempt?: (() => void) | undefined;
+  /** Stops the request, its retries and their waits with an `aborted` error. */
+  readonly signal?: AbortSignal | undefined;
+  /** Kept up to date with the step the request is in. */
+  readonly progress?: Progress | undefined;
 }
 
 const SECRET_FIELDS = [
@@ -63,22 +68,31 @@ export interface TokenAnswer {
  */
 export async function callTokenEndpoint(call: TokenCall, runtime: Runtime): Promise<TokenAnswer> {
   const secrets = new Set<string>();
+  const progress: Progress = call.progress ?? { step: 'send' };
   const { response } = await withRetries(
     async () => {
+      progress.step = 'authenticate';
+      throwIfAborted(call.signal, 'authenticate');
       call.onAttempt?.();
       const form = new URLSearchParams(call.form);
       const headers = baseHeaders();
       headers.set('content-type', 'application/x-www-form-urlencoded');
       await authenticate(call, form, headers, runtime.clock());
       collectSecrets(form, headers, secrets);
+      progress.step = 'send';
+      throwIfAborted(call.signal, 'send');
       return sendOnce(
         { method: 'POST', url: call.tokenEndpoint, headers, body: form.toString() },
         runtime,
+        'send',
+        call.signal,
       );
     },
     runtime.retry,
     runtime.clock,
+    call.signal,
   );
+  progress.step = 'parse';
   const body = parseTokenResponse(response, { kind: call.kind, url: call.tokenEndpoint, secrets });
   return { body, secrets };
 }

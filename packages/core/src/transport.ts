@@ -1,4 +1,5 @@
 import { ExchangeError, type ExchangeStep } from './errors.js';
+import { abortedError } from './flight.js';
 import { safeCause } from './safe-cause.js';
 import { USER_AGENT } from './version.js';
 
@@ -35,17 +36,22 @@ export function baseHeaders(): Headers {
 /**
  * Sends one HTTP request (the **send** step) under one deadline that also covers reading the
  * body, with redirects not followed (RFC 9700 §4.11: a token endpoint never redirects) and the
- * body size capped while it streams in. Retries are the caller's business.
+ * body size capped while it streams in. `caller` aborts the request early (an `aborted` error).
+ * Retries are the caller's business.
  */
 export async function sendOnce(
   request: HttpRequest,
   options: TransportOptions,
   step: ExchangeStep = 'send',
+  caller?: AbortSignal,
 ): Promise<RawResponse> {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+  const abort = (): void => controller.abort();
+  const timer = setTimeout(abort, options.timeoutMs);
+  caller?.addEventListener('abort', abort, { once: true });
   const fail = (error: unknown): ExchangeError => {
     if (error instanceof ExchangeError) return error;
+    if (caller?.aborted) return abortedError(caller, step);
     if (controller.signal.aborted) {
       return new ExchangeError(
         `No complete answer from ${request.url} within ${options.timeoutMs} ms`,
@@ -92,6 +98,7 @@ export async function sendOnce(
     return { status: response.status, headers: response.headers, body };
   } finally {
     clearTimeout(timer);
+    caller?.removeEventListener('abort', abort);
   }
 }
 
