@@ -61,9 +61,10 @@ export interface FinishContext<Input> {
   discover(issuer: string): Promise<AuthorizationServerMetadata>;
   /**
    * Fires once every caller waiting for this credential has aborted: pass it to any I/O of
-   * your own. `tokenRequest` and `discover` already stop with it.
+   * your own (`tokenRequest` and `discover` already stop with it). `undefined` when the
+   * exchange cannot be aborted, because a caller waits without a signal.
    */
-  readonly signal: AbortSignal;
+  readonly signal: AbortSignal | undefined;
 }
 
 /**

@@ -118,7 +118,7 @@ export function createClient<const Adapters extends readonly AnyAdapter[]>(
   const tokenRequest = async <S extends z.ZodType>(
     request: TokenRequest<S>,
     countAttempt: () => void,
-    signal: AbortSignal,
+    signal: AbortSignal | undefined,
   ): Promise<z.output<S>> => {
     checkEndpointUrl(request.tokenEndpoint, 'tokenEndpoint', 'finish');
     const form = cleanForm(request.form, CLIENT_AUTH_FIELDS, 'A token request');
@@ -151,7 +151,7 @@ export function createClient<const Adapters extends readonly AnyAdapter[]>(
     subjectToken: string,
     fields: Record<string, string>,
     countAttempt: () => void,
-    signal: AbortSignal,
+    signal: AbortSignal | undefined,
     progress: Progress,
   ): Promise<Credential> => {
     progress.step = 'resolve';
@@ -236,7 +236,10 @@ export function createClient<const Adapters extends readonly AnyAdapter[]>(
       };
       const started = emitter.active ? performance.now() : 0;
 
-      const produce = async (work: AbortSignal, progress: Progress): Promise<Credential> => {
+      const produce = async (
+        work: AbortSignal | undefined,
+        progress: Progress,
+      ): Promise<Credential> => {
         let attempts = 0;
         const begun = performance.now();
         if (emitter.active) emitter.emit({ ...eventBase(), type: 'exchange.started' });
@@ -285,7 +288,7 @@ export function createClient<const Adapters extends readonly AnyAdapter[]>(
         }
       };
 
-      if (cache === undefined) return (await new Flight(produce).join(signal)) as never;
+      if (cache === undefined) return (await new Flight(signal, produce).join(signal)) as never;
       const ran = cache.run(
         {
           server: serverParts,

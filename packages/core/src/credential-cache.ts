@@ -35,7 +35,10 @@ function isEntry(value: unknown): value is Entry {
 }
 
 /** Makes a credential: `signal` fires once every caller has aborted; `progress` tracks the step. */
-export type Produce<C extends Credential> = (signal: AbortSignal, progress: Progress) => Promise<C>;
+export type Produce<C extends Credential> = (
+  signal: AbortSignal | undefined,
+  progress: Progress,
+) => Promise<C>;
 
 /** Outcome of a cached run: the credential, and whether it came from the cache. */
 export interface CachedOutcome<C extends Credential> {
@@ -112,6 +115,7 @@ export class CredentialCache {
       }
     }
     const flight: Flight<CachedOutcome<C>> = new Flight(
+      signal,
       async (work, progress) => {
         progress.step = 'cache';
         if (!subjectExpired) {
@@ -121,7 +125,7 @@ export class CredentialCache {
         const credential = await produce(work, progress);
         progress.step = 'cache';
         // Once every caller has aborted nothing is stored, even if `produce` finished anyway.
-        if (!work.aborted) await this.#write(key, credential);
+        if (!work?.aborted) await this.#write(key, credential);
         return { credential, hit: false };
       },
       () => {

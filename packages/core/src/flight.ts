@@ -24,27 +24,33 @@ export function throwIfAborted(signal: AbortSignal | undefined, step: ExchangeSt
  * One piece of work that several callers wait on, each free to stop waiting with an
  * `AbortSignal` of its own. A caller who aborts is answered at once; the work goes on for the
  * others, and is aborted itself (through the signal it was started with) only once every
- * caller has left. A caller without a signal never leaves.
+ * caller has left. A caller without a signal never leaves, so work started for one gets no
+ * signal at all (an `AbortController` is not free on Node.js 20).
  */
 export class Flight<T> {
   readonly progress: Progress = { step: 'resolve' };
-  readonly #controller = new AbortController();
+  readonly #controller: AbortController | undefined;
   readonly #result: Promise<T>;
   #waiting = 0;
 
-  /** Starts `work`; `onSettled` runs once it has settled, whoever still waits. */
+  /**
+   * Starts `work` for a first caller holding `signal`; `onSettled` runs once the work has
+   * settled, whoever still waits.
+   */
   constructor(
-    work: (signal: AbortSignal, progress: Progress) => Promise<T>,
+    signal: AbortSignal | undefined,
+    work: (signal: AbortSignal | undefined, progress: Progress) => Promise<T>,
     onSettled: () => void = () => undefined,
   ) {
-    this.#result = work(this.#controller.signal, this.progress);
+    this.#controller = signal === undefined ? undefined : new AbortController();
+    this.#result = work(this.#controller?.signal, this.progress);
     // Also marks a failure as handled: once every caller has left, nobody else reads it.
     this.#result.then(onSettled, onSettled);
   }
 
   /** True once every caller has aborted: a new caller must start new work. */
   get abandoned(): boolean {
-    return this.#controller.signal.aborted;
+    return this.#controller?.signal.aborted === true;
   }
 
   /** The outcome of the work, or this caller's abort as soon as `signal` fires. */
@@ -52,7 +58,7 @@ export class Flight<T> {
     this.#waiting += 1;
     return raceAbort(this.#result, signal, () => {
       this.#waiting -= 1;
-      if (this.#waiting === 0) this.#controller.abort(signal?.reason);
+      if (this.#waiting === 0) this.#controller?.abort(signal?.reason);
       return this.progress.step;
     });
   }
