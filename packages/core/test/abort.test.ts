@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -12,40 +11,16 @@ import {
   MemoryCacheStore,
   privateKeyJwt,
 } from '../src/index.js';
-import { CLIENT_ID, defaultReply, type Reply, startAuthServer } from './support/auth-server.js';
+import { CLIENT_ID, startAuthServer } from './support/auth-server.js';
 import { closeServersAfterEach, setup, track } from './support/client.js';
 import { makeIdToken, makeKeys } from './support/fixtures.js';
+import { heldReply, until } from './support/held.js';
 import { sendJson } from './support/http-server.js';
 
 closeServersAfterEach();
 
 // Longer than any test may run: a dropped connection is then the signal's doing, not the deadline's.
 const NO_DEADLINE = { timeoutMs: 120_000 };
-
-/**
- * A reply held until the test lets it go, one gate per token request; `closed` counts the
- * held responses whose connection the client dropped before an answer was written.
- */
-function heldReply(answer: Reply = defaultReply) {
-  const gates: (() => void)[] = [];
-  const state = { closed: 0 };
-  const reply: Reply = async (context) => {
-    watchClose(context.response, state);
-    await new Promise<void>((resolve) => gates.push(resolve));
-    await answer(context);
-  };
-  return { reply, gates, state };
-}
-
-function watchClose(response: ServerResponse, state: { closed: number }): void {
-  response.on('close', () => {
-    if (!response.writableEnded) state.closed += 1;
-  });
-}
-
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
-}
 
 const failure = (promise: Promise<unknown>) =>
   promise.then(

@@ -3,23 +3,10 @@ import { type ExchangeError, MemoryCacheStore, PolicyRefusalError } from '../src
 import { defaultReply, type Reply } from './support/auth-server.js';
 import { closeServersAfterEach, setup } from './support/client.js';
 import { makeIdToken } from './support/fixtures.js';
+import { heldReply, until } from './support/held.js';
 import { sendJson } from './support/http-server.js';
 
 closeServersAfterEach();
-
-/** A reply held until the test lets it go, one gate per token request. */
-function gatedReply(answer: Reply) {
-  const gates: (() => void)[] = [];
-  const reply: Reply = async (context) => {
-    await new Promise<void>((resolve) => gates.push(resolve));
-    await answer(context);
-  };
-  return { reply, gates };
-}
-
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
-}
 
 async function cachedSetup(reply: Reply) {
   return setup({ reply }, { cache: new MemoryCacheStore() });
@@ -27,7 +14,7 @@ async function cachedSetup(reply: Reply) {
 
 describe('cache under concurrency', () => {
   it('every waiter of a failed exchange gets the failure; the next call tries again', async () => {
-    const { reply, gates } = gatedReply((context) =>
+    const { reply, gates } = heldReply((context) =>
       context.count === 1
         ? sendJson(context.response, 403, { error: 'access_denied' })
         : defaultReply(context),
@@ -51,7 +38,7 @@ describe('cache under concurrency', () => {
   });
 
   it('an exchange in flight when the user is evicted is not served to later calls', async () => {
-    const { reply, gates } = gatedReply(defaultReply);
+    const { reply, gates } = heldReply(defaultReply);
     const { as, client } = await cachedSetup(reply);
     const input = { subjectToken: await makeIdToken('alice'), resource: 'orn:r' };
 
