@@ -1,5 +1,5 @@
 import type { ReplayStore } from '@onbehalf/id-jag';
-import type { JSONWebKeySet } from 'jose';
+import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import type { AuditLog } from './audit.js';
 import type {
   AgentConfig,
@@ -26,6 +26,8 @@ export interface OrgModel {
   issuer: string;
   orgKey: SigningJwk;
   orgJwks: JSONWebKeySet;
+  /** `orgJwks` for `jwtVerify`, made once so its keys are imported once. */
+  orgKeySet: JWTVerifyGetKey;
   users: ReadonlyMap<string, UserConfig>;
   webApps: ReadonlyMap<string, WebAppConfig>;
   agents: ReadonlyMap<string, AgentConfig>;
@@ -56,11 +58,13 @@ export function buildOrgModel(
       key,
     });
   }
+  const orgJwks = { keys: [publicJwk(keys.org)] };
   return {
     config,
     issuer,
     orgKey: keys.org,
-    orgJwks: { keys: [publicJwk(keys.org)] },
+    orgJwks,
+    orgKeySet: createLocalJWKSet(orgJwks),
     users: new Map(config.users.map((u) => [u.id, u])),
     webApps: new Map(config.webApps.map((a) => [a.clientId, a])),
     agents: new Map(config.agents.map((a) => [a.clientId, a])),

@@ -1,4 +1,4 @@
-import { createLocalJWKSet, type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';
+import { type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';
 import type { AgentConfig } from '../config/schema.js';
 import type { OrgModel } from '../org-model.js';
 import { CLOCK_TOLERANCE_SECONDS, MAX_TOKEN_LENGTH } from './constants.js';
@@ -50,7 +50,7 @@ export async function verifySubjectIdToken(
 
   let verified: Awaited<ReturnType<typeof jwtVerify>>;
   try {
-    verified = await jwtVerify(token, createLocalJWKSet(org.orgJwks), {
+    verified = await jwtVerify(token, org.orgKeySet, {
       issuer: org.issuer,
       algorithms: ['RS256'],
       clockTolerance: CLOCK_TOLERANCE_SECONDS,
