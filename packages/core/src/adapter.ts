@@ -100,6 +100,7 @@ export interface Adapter<
   ): Promise<Result>;
 }
 
+/** Any adapter, whatever its name, schemas and credential: the constraint of `createClient`. */
 // biome-ignore lint/suspicious/noExplicitAny: the widest adapter type, for constraints only
 export type AnyAdapter = Adapter<string, any, any, Credential>;
 

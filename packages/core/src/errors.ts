@@ -2,7 +2,8 @@
  * What went wrong, as a closed set callers can `switch` on.
  *
  * - `network`: the request never got an HTTP answer (DNS, connection reset, TLS).
- * - `timeout`: the overall deadline of one request fired.
+ * - `timeout`: the deadline of one request fired, or client authentication (a signer callback)
+ *   did not finish within it.
  * - `response_too_large`: the body was larger than the configured cap.
  * - `invalid_response`: the server answered, but not with what RFC 6749 / RFC 8693 / the
  *   adapter's schema require (wrong status, content type, JSON shape, token type, ...).
@@ -39,6 +40,7 @@ export type ExchangeStep =
   | 'finish'
   | 'cache';
 
+/** What an `ExchangeError` is made of: its code and step, the server's OAuth fields, the cause. */
 export interface ExchangeErrorOptions {
   code: ExchangeErrorCode;
   step: ExchangeStep;

@@ -43,7 +43,11 @@ export type ExchangeEvent =
 /** The `type` of an `ExchangeEvent`. */
 export type ExchangeEventType = ExchangeEvent['type'];
 
-/** A levelled logger; `console`, pino and winston all fit. Every method is optional. */
+/**
+ * A levelled logger, called as `(message, fields)`; `console` and winston fit as they are. Every
+ * method is optional. pino takes its fields first, so wrap it:
+ * `{ info: (message, fields) => log.info(fields, message), ... }`.
+ */
 export interface Logger {
   debug?(message: string, fields: Record<string, unknown>): void;
   info?(message: string, fields: Record<string, unknown>): void;

@@ -18,20 +18,30 @@ export interface ClientOptions<Adapters extends readonly AnyAdapter[] = readonly
   readonly auth: ClientAuth;
   /** The resource types this client can obtain. Names and token types must be unique. */
   readonly adapters: Adapters;
-  /** Defaults to the global `fetch`. */
+  /**
+   * Defaults to the global `fetch`. Called with `redirect: 'manual'`; an answer it got by
+   * following a redirect anyway is refused, but the request has then already gone to where the
+   * redirect pointed, so a replacement must honour `manual`.
+   */
   readonly fetch?: typeof globalThis.fetch | undefined;
   /** Where credentials are cached; `false` turns caching off. Defaults to a `MemoryCacheStore`. */
   readonly cache?: CacheStore | false | undefined;
   /** Credentials leave the cache this many seconds before they expire. Defaults to 30. */
   readonly cacheMarginSeconds?: number | undefined;
+  /** Gets every event as a log line, and cache store failures as warnings. */
   readonly logger?: Logger | undefined;
+  /** Gets every event (`exchange.started`, `exchange.succeeded`, `exchange.failed`, `cache.hit`). */
   readonly onEvent?: EventListener | undefined;
   /** Milliseconds since the epoch. Defaults to `Date.now`. */
   readonly clock?: (() => number) | undefined;
-  /** Deadline of one HTTP attempt, body included, in milliseconds. Defaults to 10 000. */
+  /**
+   * Deadline of one HTTP attempt, body included, in milliseconds; adding client authentication
+   * to the attempt (a `privateKeyJwt` signer callback) gets the same deadline. Defaults to 10 000.
+   */
   readonly timeoutMs?: number | undefined;
   /** Largest response body accepted, in bytes. Defaults to 65 536. */
   readonly maxResponseBytes?: number | undefined;
+  /** Attempts, backoff and the `Retry-After` cap for network errors, 5xx and 429. */
   readonly retry?: RetryOptions | undefined;
 }
 

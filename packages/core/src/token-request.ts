@@ -77,7 +77,7 @@ export async function callTokenEndpoint(call: TokenCall, runtime: Runtime): Prom
       const form = new URLSearchParams(call.form);
       const headers = baseHeaders();
       headers.set('content-type', 'application/x-www-form-urlencoded');
-      await authenticate(call, form, headers, runtime.clock());
+      await authenticate(call, form, headers, runtime);
       collectSecrets(form, headers, secrets);
       progress.step = 'send';
       throwIfAborted(call.signal, 'send');
@@ -97,21 +97,39 @@ export async function callTokenEndpoint(call: TokenCall, runtime: Runtime): Prom
   return { body, secrets };
 }
 
+/**
+ * The **authenticate** step of one attempt, under the client's deadline: a signer that never
+ * settles (a KMS that hangs) fails with a `timeout` instead of holding the exchange, and every
+ * caller sharing it, forever.
+ */
 async function authenticate(
   call: TokenCall,
   form: URLSearchParams,
   headers: Headers,
-  now: number,
+  runtime: Runtime,
 ): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      reject(
+        new ExchangeError(`Client authentication did not finish within ${runtime.timeoutMs} ms`, {
+          code: 'timeout',
+          step: 'authenticate',
+          retryable: true,
+        }),
+      );
+    }, runtime.timeoutMs);
+  });
   try {
-    await call.auth.apply({
+    const applied = call.auth.apply({
       clientId: call.clientId,
       tokenEndpoint: call.tokenEndpoint,
       issuer: call.issuer,
       form,
       headers,
-      now,
+      now: runtime.clock(),
     });
+    await Promise.race([applied, deadline]);
   } catch (error) {
     if (error instanceof ExchangeError) throw error;
     throw new ExchangeError('Client authentication could not be added to the request', {
@@ -119,6 +137,8 @@ async function authenticate(
       step: 'authenticate',
       cause: safeCause(error),
     });
+  } finally {
+    clearTimeout(timer);
   }
   const keys = [...form.keys()];
   if (new Set(keys).size !== keys.length) {

@@ -82,7 +82,13 @@ export async function sendOnce(
     } catch (error) {
       throw fail(error);
     }
-    if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+    // `redirected` catches an injected `fetch` that followed a redirect despite `manual`: what it
+    // got is another server's answer, never to be taken for this one's.
+    if (
+      response.redirected ||
+      response.type === 'opaqueredirect' ||
+      (response.status >= 300 && response.status < 400)
+    ) {
       await response.body?.cancel().catch(() => undefined);
       throw new ExchangeError(`${request.url} answered with a redirect, which is not followed`, {
         code: 'invalid_response',

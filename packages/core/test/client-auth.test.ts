@@ -6,7 +6,7 @@ import {
   type JsonWebKey,
   type KeyObject,
 } from 'node:crypto';
-import { importJWK, type JWK, SignJWT } from 'jose';
+import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type AssertionAlgorithm,
@@ -14,6 +14,7 @@ import {
   clientSecretPost,
   createClient,
   type ExchangeError,
+  MemoryCacheStore,
   privateKeyJwt,
 } from '../src/index.js';
 import { type AuthServer, CLIENT_ID, startAuthServer } from './support/auth-server.js';
@@ -66,6 +67,25 @@ describe('private_key_jwt', () => {
     expect(form?.has('client_secret')).toBe(false);
     expect(as.tokenRequests()[0]?.headers.authorization).toBeUndefined();
   });
+
+  it.each(['RS256', 'PS256', 'EdDSA'] as const)(
+    'sends an %s assertion the server verifies with the public key',
+    async (alg) => {
+      const pair = await generateKeyPair(alg, { extractable: true });
+      const privateJwk = { ...(await exportJWK(pair.privateKey)), kid: `${alg}-key`, alg };
+      const publicJwk = { ...(await exportJWK(pair.publicKey)), kid: `${alg}-key`, alg };
+      const as = await server({ publicJwk, kid: `${alg}-key` });
+      const credential = await exchangeOnce(as, privateKeyJwt({ key: privateJwk }));
+      expect(credential.token).toBe('opaque-credential-1');
+      expect(as.authFailures).toEqual([]);
+      expect(as.assertionHeaders[0]).toMatchObject({ alg, kid: `${alg}-key` });
+      expect(as.assertions[0]).toMatchObject({
+        iss: CLIENT_ID,
+        sub: CLIENT_ID,
+        aud: as.tokenEndpoint,
+      });
+    },
+  );
 
   it('uses the issuer as audience when asked to', async () => {
     const keys = await makeKeys();
@@ -216,6 +236,36 @@ describe('private_key_jwt', () => {
     const start = Date.UTC(2030, 0, 1) / 1000;
     expect(as.assertions.map((a) => a.iat)).toEqual([start, start + 7, start + 14]);
     expect(as.assertions.map((a) => (a.exp ?? 0) - (a.iat ?? 0))).toEqual([60, 60, 60]);
+  });
+
+  it('a signer that never settles times out at authenticate and holds no cache key', async () => {
+    const keys = await makeKeys();
+    const as = await server({ publicJwk: keys.publicJwk });
+    const key = await importJWK(keys.privateJwk, 'ES256');
+    let calls = 0;
+    const client = createClient({
+      issuer: as.issuer,
+      clientId: CLIENT_ID,
+      auth: privateKeyJwt({
+        kid: keys.kid,
+        alg: 'ES256',
+        sign: (header, claims) => {
+          calls += 1;
+          if (calls === 1) return new Promise<string>(() => undefined);
+          return new SignJWT({ ...claims }).setProtectedHeader({ ...header }).sign(key);
+        },
+      }),
+      adapters: [thingAdapter()],
+      cache: new MemoryCacheStore(),
+      timeoutMs: 300,
+    });
+    const input = { subjectToken: await makeIdToken(), resource: 'orn:x' };
+    const error = (await client.exchange('thing', input).catch((e: unknown) => e)) as ExchangeError;
+    expect(error).toMatchObject({ code: 'timeout', step: 'authenticate', retryable: true });
+    expect(as.tokenRequests()).toHaveLength(0);
+    const credential = await client.exchange('thing', input);
+    expect(credential.token).toBe('opaque-credential-1');
+    expect(as.tokenRequests()).toHaveLength(1);
   });
 
   it('reports a signer failure as configuration without its output', async () => {

@@ -84,6 +84,33 @@ describe('hostile responses', () => {
     expect(elsewhere.requests).toHaveLength(0);
   });
 
+  it('an answer an injected fetch got by following a redirect anyway is refused', async () => {
+    const elsewhere = track(
+      await startServer((request, response) =>
+        sendJson(response, 200, {
+          issued_token_type: request.form.get('requested_token_type'),
+          access_token: 'from-elsewhere',
+          token_type: 'N_A',
+          expires_in: 300,
+        }),
+      ),
+    );
+    const { error } = await failWith(
+      ({ response }) => {
+        response.writeHead(307, { location: `${elsewhere.url}/steal` });
+        response.end();
+      },
+      {
+        fetch: (url: string | URL | Request, init?: RequestInit) =>
+          fetch(url, { ...init, redirect: 'follow' }),
+      },
+    );
+    // The wrapper did follow: the refusal comes from core, not from fetch.
+    expect(elsewhere.requests).toHaveLength(1);
+    expect(error).toMatchObject({ code: 'invalid_response', step: 'send', status: 200 });
+    expect(error.message).toContain('redirect');
+  });
+
   it('text/html with status 200 and 502 is an invalid response', async () => {
     const ok = await failWith(raw(200, 'text/html', '<html>{"access_token":"x"}</html>'));
     expect(ok.error.code).toBe('invalid_response');
