@@ -1,9 +1,14 @@
 import { demo } from '@onbehalf/local-org';
-import { expectCachedUntilDue, expectEvictForgets, useLocalOrg } from '@onbehalf/test-support';
+import {
+  expectCachedPerUser,
+  expectCachedUntilDue,
+  useLocalOrg,
+  withSecondUser,
+} from '@onbehalf/test-support';
 import { describe, expect, it } from 'vitest';
 import { secretCase } from './support/secret-case.js';
 
-const org = useLocalOrg();
+const org = useLocalOrg(withSecondUser());
 
 describe('caching the secret', () => {
   it('reuses it within its lifetime and exchanges again once it is due', async () => {
@@ -11,7 +16,7 @@ describe('caching the secret', () => {
     expect(renewed.secret).toEqual(demo.secretValue);
   });
 
-  it('keeps users apart and forgets a user on evict', async () => {
-    await expectEvictForgets(org(), secretCase);
+  it('keeps users apart and forgets only the evicted one', async () => {
+    await expectCachedPerUser(org(), secretCase);
   });
 });

@@ -1,5 +1,11 @@
 import { ExchangeError, sanitizeDescription } from '@onbehalf/core';
-import { decodeIdJagUnverified, ID_JAG_TYP, type IdJagClaims, isIdJagTyp } from '@onbehalf/id-jag';
+import {
+  decodeIdJagUnverified,
+  ID_JAG_TYP,
+  type IdJagClaims,
+  isAsymmetricAlgorithm,
+  isIdJagTyp,
+} from '@onbehalf/id-jag';
 
 /** What the client expects of the ID-JAG it is about to send on. */
 export interface IdJagExpectations {
@@ -17,12 +23,13 @@ export interface IdJagExpectations {
  * Checks an ID-JAG before it is sent to the custom authorization server (ID-JAG draft §3 and
  * §4.4), so a misdirected, mislabelled or stale one never leaves the client. It is decoded, not
  * verified: the client does not need the org's keys, the custom server verifies the signature.
- * Then `typ` must be `oauth-id-jag+jwt` (as a media type, RFC 7515 §4.1.9), `aud` exactly the
+ * Then `typ` must be `oauth-id-jag+jwt` (as a media type, RFC 7515 §4.1.9), `alg` an asymmetric
+ * algorithm and a signature present (never `none` or `HS*`, RFC 8725 §3.1), `aud` exactly the
  * requested audience (a string or a one-element array, RFC 7519 §4.1.3), `client_id` the client
  * about to present it, and `exp` in the future by the client's clock.
  *
  * Any failure is an `ExchangeError` (`invalid_response`, step `finish`) and the ID-JAG goes
- * nowhere. Messages name the claim and, for `typ`, `aud` and `client_id`, the value the org
+ * nowhere. Messages name the claim and, for `typ`, `alg`, `aud` and `client_id`, the value the org
  * sent; never the ID-JAG itself.
  */
 export function checkIdJag(idJag: string, expected: IdJagExpectations): IdJagClaims {
@@ -37,6 +44,14 @@ export function checkIdJag(idJag: string, expected: IdJagExpectations): IdJagCla
 
   if (!isIdJagTyp(header.typ)) {
     throw refuse(`its typ is ${show(header.typ)}, not '${ID_JAG_TYP}'`);
+  }
+  // The signature is the custom server's to verify, against the org's published keys; an
+  // unsigned or HMAC-signed ID-JAG can never pass that check, so it is not worth sending.
+  if (!isAsymmetricAlgorithm(header.alg)) {
+    throw refuse(`its alg is ${show(header.alg)}, not an asymmetric signature algorithm`);
+  }
+  if (idJag.endsWith('.')) {
+    throw refuse('it carries no signature');
   }
   if (claims.aud !== expected.audience) {
     throw refuse(`its aud is ${show(claims.aud)}, not the requested '${expected.audience}'`);

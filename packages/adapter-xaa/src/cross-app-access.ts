@@ -29,9 +29,9 @@ export interface CrossAppAccessOptions {
  * 1. At the org: token exchange (RFC 8693 §2.1) for an ID-JAG
  *    (`requested_token_type=urn:ietf:params:oauth:token-type:id-jag`) with `audience` = the custom
  *    server's issuer, and `resource` and `scope` when given (ID-JAG draft §4.3).
- * 2. The ID-JAG is decoded, not trusted, and checked (`typ`, `aud`, `client_id`, `exp`); only then
- *    is it sent to the custom server's token endpoint, found by discovery, as a JWT-bearer grant
- *    (RFC 7523 §2.1, ID-JAG draft §4.4) without a `scope` parameter.
+ * 2. The ID-JAG is decoded, not trusted, and checked (`typ`, `alg`, `aud`, `client_id`, `exp`);
+ *    only then is it sent to the custom server's token endpoint, found by discovery, as a
+ *    JWT-bearer grant (RFC 7523 §2.1, ID-JAG draft §4.4) without a `scope` parameter.
  *
  * What is cached is the access token; the ID-JAG is single-use and is never cached or logged.
  *

@@ -1,3 +1,4 @@
+import { PolicyRefusalError } from '@onbehalf/core';
 import { demo } from '@onbehalf/local-org';
 import {
   demoClient,
@@ -6,7 +7,7 @@ import {
   testClock,
   useLocalOrg,
 } from '@onbehalf/test-support';
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { crossAppAccess } from '../src/index.js';
 
@@ -62,6 +63,32 @@ describe('Cross App Access against the local org', () => {
     expect(hop2?.form.has('scope')).toBe(false);
     const assertion = hop2?.form.get('assertion') ?? '';
     expect(decodeProtectedHeader(assertion).typ).toBe('oauth-id-jag+jwt');
+  });
+
+  it('passes a resource to the org unchanged, which holds it to the connection', async () => {
+    const idToken = await signInDemoUser(org());
+    const server = org().customServer('default');
+    const recorder = recordingFetch();
+    const client = demoClient(org().issuer, [crossAppAccess()], { fetch: recorder.fetch });
+    const ask = (resource: string) =>
+      client.exchange('xaa', {
+        subjectToken: idToken,
+        audience: server.issuer,
+        resource,
+        scope: 'todo.read',
+      });
+
+    await ask(demo.audience);
+    const hop1 = recorder.calls.find((call) => call.url === org().url('/oauth2/v1/token'));
+    expect(hop1?.form.getAll('resource')).toEqual([demo.audience]);
+    const hop2 = recorder.calls.find((call) => call.url === server.tokenEndpoint);
+    expect(hop2?.form.has('resource')).toBe(false);
+    expect(decodeJwt(hop2?.form.get('assertion') ?? '').resource).toBe(demo.audience);
+
+    const error = await ask('api://billing').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PolicyRefusalError);
+    expect(error).toMatchObject({ error: 'invalid_target' });
+    expect(recorder.calls.filter((call) => call.url === server.tokenEndpoint)).toHaveLength(1);
   });
 
   it('accepts the scopes as one space-separated string', async () => {

@@ -1,9 +1,16 @@
-import { clientSecretPost, type createClient, PolicyRefusalError } from '@onbehalf/core';
 import {
+  clientSecretPost,
+  type createClient,
+  PolicyRefusalError,
+  SubjectTokenRejectedError,
+} from '@onbehalf/core';
+import {
+  capture,
   DEMO_AGENT,
   type DoubleReply,
   demoClient,
   type HttpDouble,
+  printError,
   type RecordedRequest,
   testClock,
 } from '@onbehalf/test-support';
@@ -33,6 +40,8 @@ interface Setup {
   readonly scope?: string | string[];
   readonly client?: Parameters<ReturnType<typeof createClient>['exchange']>[1]['client'];
   readonly clock?: () => number;
+  /** Where the client's logger and event listener write. */
+  readonly observed?: ReturnType<typeof capture>;
 }
 
 async function run(setup: Setup) {
@@ -50,6 +59,7 @@ async function run(setup: Setup) {
   const client = demoClient(org.origin, [crossAppAccess()], {
     cache: false,
     ...(setup.clock ? { clock: setup.clock } : {}),
+    ...(setup.observed ? { logger: setup.observed.logger, onEvent: setup.observed.onEvent } : {}),
   });
   const tokenRequests = () => customServer.requests.filter((request) => request.method === 'POST');
   const exchange = async () =>
@@ -89,6 +99,52 @@ describe('hop 2: the JWT-bearer grant at the custom server', () => {
   it('refuses a response without an access token', async () => {
     const { exchange } = await run({ reply: () => ({ body: { token_type: 'Bearer' } }) });
     await expect(exchange()).rejects.toMatchObject({ code: 'invalid_response' });
+  });
+
+  it('refuses an expires_in that is negative, fractional, a string or beyond a year', async () => {
+    for (const expiresIn of [-1, 899.5, '900', 1e12]) {
+      const { exchange, tokenRequests } = await run({
+        reply: () => bearer({ expires_in: expiresIn }),
+      });
+      const error = await exchange().catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ code: 'invalid_response', step: 'parse' });
+      expect((error as Error).message).toContain('"expires_in"');
+      expect(tokenRequests()).toHaveLength(1);
+    }
+  });
+
+  it('surfaces invalid_grant as an OAuth error, not a rejected ID token, and hides the ID-JAG it echoes', async () => {
+    const observed = capture();
+    const { exchange, idJag } = await run({
+      reply: (request) => ({
+        status: 400,
+        body: {
+          error: 'invalid_grant',
+          error_description: `assertion already used: ${request.form.get('assertion')}`,
+        },
+      }),
+      observed,
+    });
+    const error = await exchange().catch((caught: unknown) => caught);
+    expect(error).not.toBeInstanceOf(SubjectTokenRejectedError);
+    expect(error).toMatchObject({ code: 'oauth_error', error: 'invalid_grant', status: 400 });
+    expect(observed.events.map((event) => event.type)).toEqual([
+      'exchange.started',
+      'exchange.failed',
+    ]);
+    const printed = [
+      printError(error),
+      JSON.stringify(observed.events),
+      JSON.stringify(observed.lines),
+    ];
+    // Every 16-character piece of the ID-JAG's claims and signature stays out.
+    const signed = idJag.slice(idJag.indexOf('.') + 1);
+    for (let at = 0; at + 16 <= signed.length; at += 16) {
+      expect(printed.join('\n')).not.toContain(signed.slice(at, at + 16));
+    }
+    expect((error as { errorDescription?: string }).errorDescription).toContain(
+      'assertion already used',
+    );
   });
 
   it('accepts token types in any case and reports the standard spelling', async () => {

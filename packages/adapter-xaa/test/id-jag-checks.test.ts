@@ -57,7 +57,8 @@ async function expectRefusedBeforeHopTwo(promise: Promise<unknown>, reason: RegE
   expect(error).toMatchObject({ code: 'invalid_response', step: 'finish' });
   expect((error as Error).message).toMatch(reason);
   const printed = printError(error);
-  for (const part of [idJag, ...idJag.split('.').slice(1)]) expect(printed).not.toContain(part);
+  const parts = [idJag, ...idJag.split('.').slice(1)].filter((part) => part !== '');
+  for (const part of parts) expect(printed).not.toContain(part);
   expect(customServer.requests).toHaveLength(0);
 }
 
@@ -129,6 +130,47 @@ describe('an ID-JAG that must not be sent on', () => {
     );
   });
 
+  it('is refused when unsigned, with alg none and an empty signature', async () => {
+    await expectRefusedBeforeHopTwo(
+      exchangeWith((audience) => ({
+        typ: 'oauth-id-jag+jwt',
+        alg: 'none',
+        aud: audience,
+        clientId: DEMO_AGENT,
+        exp: inFiveMinutes(),
+      })),
+      /alg is 'none'/,
+    );
+  });
+
+  it('is refused when signed with a shared secret (HS256)', async () => {
+    await expectRefusedBeforeHopTwo(
+      exchangeWith((audience) => ({
+        typ: 'oauth-id-jag+jwt',
+        alg: 'HS256',
+        aud: audience,
+        clientId: DEMO_AGENT,
+        exp: inFiveMinutes(),
+      })),
+      /alg is 'HS256'/,
+    );
+  });
+
+  it('is refused when its signature was cut off', async () => {
+    await expectRefusedBeforeHopTwo(
+      exchangeWith(
+        (audience) => ({
+          typ: 'oauth-id-jag+jwt',
+          aud: audience,
+          clientId: DEMO_AGENT,
+          exp: inFiveMinutes(),
+        }),
+        (jwt) => idJagReply(`${jwt.slice(0, jwt.lastIndexOf('.'))}.`),
+      ),
+      /no signature/,
+    );
+  });
+
   it('is refused when bound to another client id', async () => {
     await expectRefusedBeforeHopTwo(
       exchangeWith((audience) => ({
@@ -162,6 +204,25 @@ describe('an ID-JAG that must not be sent on', () => {
       (jwt) => idJagReply(jwt, { issued_token_type: 'urn:ietf:params:oauth:token-type:jwt' }),
     ).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'invalid_response' });
+    expect(customServer.requests).toHaveLength(0);
+  });
+
+  it('is refused when the org gives it a negative or fractional expires_in', async () => {
+    for (const expiresIn of [-1, 299.5]) {
+      const error = await exchangeWith(
+        (audience) => ({
+          typ: 'oauth-id-jag+jwt',
+          aud: audience,
+          clientId: DEMO_AGENT,
+          exp: inFiveMinutes(),
+        }),
+        (jwt) => idJagReply(jwt, { expires_in: expiresIn }),
+      ).catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ code: 'invalid_response', step: 'parse' });
+      expect((error as Error).message).toContain('"expires_in"');
+      await org?.close();
+      org = undefined;
+    }
     expect(customServer.requests).toHaveLength(0);
   });
 

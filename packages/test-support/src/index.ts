@@ -16,11 +16,18 @@ export {
   startAnsweringOrg,
   startHttpDouble,
 } from './http-double.js';
-export { type LocalOrg, signInDemoUser, useLocalOrg } from './local-org.js';
+export {
+  type LocalOrg,
+  SECOND_USER,
+  signInDemoUser,
+  signInUser,
+  useLocalOrg,
+  withSecondUser,
+} from './local-org.js';
 export { type RecordedCall, recordingFetch } from './recording-fetch.js';
 export {
+  expectCachedPerUser,
   expectCachedUntilDue,
-  expectEvictForgets,
   expectExpiredIdTokenRejected,
   expectInvalidResponse,
   expectInvalidTarget,

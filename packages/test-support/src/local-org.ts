@@ -1,4 +1,5 @@
 import {
+  defaultOrgConfig,
   demo,
   type LocalOrg,
   type OrgConfigInput,
@@ -27,17 +28,37 @@ export function useLocalOrg(config?: OrgConfigInput): () => LocalOrg {
   };
 }
 
+/** A user besides the demo user, for the checks that two users never share a credential. */
+export const SECOND_USER = Object.freeze({
+  id: '00u-second',
+  username: 'second@example.com',
+  password: 'second-password',
+});
+
+/** `config` (by default the default org) with {@link SECOND_USER} added. */
+export function withSecondUser(config: OrgConfigInput = defaultOrgConfig()): OrgConfigInput {
+  return { ...config, users: [...config.users, { ...SECOND_USER }] };
+}
+
 /**
- * Signs the demo user in to the demo web app through the real Authorization Code + PKCE flow
- * (RFC 6749 section 4.1, RFC 7636) and returns the ID token.
+ * Signs `user` (by default the demo user) in to the demo web app through the real Authorization
+ * Code + PKCE flow (RFC 6749 section 4.1, RFC 7636) and returns the ID token.
  */
-export async function signInDemoUser(org: LocalOrg): Promise<string> {
+export async function signInUser(
+  org: LocalOrg,
+  user: { readonly username: string; readonly password: string } = demo.user,
+): Promise<string> {
   const tokens = await signIn(org.issuer, {
-    username: demo.user.username,
-    password: demo.user.password,
+    username: user.username,
+    password: user.password,
     clientId: demo.webApp.clientId,
     clientSecret: demo.webApp.clientSecret,
     redirectUri: 'http://127.0.0.1:3000/callback',
   });
   return tokens.idToken;
+}
+
+/** Signs the demo user in, as {@link signInUser} does, and returns the ID token. */
+export function signInDemoUser(org: LocalOrg): Promise<string> {
+  return signInUser(org);
 }

@@ -10,7 +10,7 @@ import { afterEach, expect, vi } from 'vitest';
 import { capture, printCredential, printEverything } from './capture.js';
 import { demoClient, type TestClock, testClock } from './demo-client.js';
 import { type HttpDouble, startAnsweringOrg } from './http-double.js';
-import { type LocalOrg, signInDemoUser } from './local-org.js';
+import { type LocalOrg, SECOND_USER, signInDemoUser, signInUser } from './local-org.js';
 import { recordingFetch } from './recording-fetch.js';
 
 /**
@@ -114,13 +114,15 @@ export async function expectCachedUntilDue<A extends AnyAdapter, C extends Crede
   const exchanges = () => recorder.calls.filter((call) => call.form.has('subject_token'));
 
   const first = await exchange();
+  const requestsAfterFirst = recorder.calls.length;
   const second = await exchange();
   expect(exchanges()).toHaveLength(1);
+  expect(recorder.calls).toHaveLength(requestsAfterFirst);
   expect(second).toBe(first);
 
   clock.advance(4);
   await exchange();
-  expect(exchanges()).toHaveLength(1);
+  expect(recorder.calls).toHaveLength(requestsAfterFirst);
 
   clock.advance(2);
   const third = await exchange();
@@ -129,19 +131,39 @@ export async function expectCachedUntilDue<A extends AnyAdapter, C extends Crede
   return third;
 }
 
-/** Checks that `evict` forgets the user: the next exchange for them goes to the org again. */
-export async function expectEvictForgets<A extends AnyAdapter, C extends Credential>(
+/**
+ * Checks that the cache keeps users apart, with a local org that has {@link SECOND_USER} (see
+ * `withSecondUser`): each user's first call is an exchange with their own ID token and later
+ * calls with that token are served from the cache; a new sign-in is a new token, so a new
+ * exchange; and `evict` forgets every credential of that one user, and only theirs.
+ */
+export async function expectCachedPerUser<A extends AnyAdapter, C extends Credential>(
   org: LocalOrg,
   adapterCase: ResourceAdapterCase<A, C>,
 ): Promise<void> {
-  const idToken = await signInDemoUser(org);
+  const demoToken = await signInDemoUser(org);
+  const secondToken = await signInUser(org, SECOND_USER);
   const recorder = recordingFetch();
   const client = demoClient(org.issuer, [adapterCase.adapter()], { fetch: recorder.fetch });
-  const exchanges = () => recorder.calls.filter((call) => call.form.has('subject_token'));
-  await adapterCase.exchange(client, idToken, adapterCase.resource);
-  await client.evict({ subjectToken: idToken });
-  await adapterCase.exchange(client, idToken, adapterCase.resource);
-  expect(exchanges()).toHaveLength(2);
+  const subjects = () => recorder.calls.flatMap((call) => call.form.getAll('subject_token'));
+  const exchange = (idToken: string) => adapterCase.exchange(client, idToken, adapterCase.resource);
+
+  const forDemo = await exchange(demoToken);
+  const forSecond = await exchange(secondToken);
+  expect(subjects()).toEqual([demoToken, secondToken]);
+  expect(await exchange(demoToken)).toBe(forDemo);
+  expect(await exchange(secondToken)).toBe(forSecond);
+  expect(subjects()).toHaveLength(2);
+
+  const demoAgain = await signInDemoUser(org);
+  await exchange(demoAgain);
+  expect(subjects()).toEqual([demoToken, secondToken, demoAgain]);
+
+  await client.evict({ subjectToken: demoToken });
+  await exchange(demoToken);
+  await exchange(demoAgain);
+  expect(await exchange(secondToken)).toBe(forSecond);
+  expect(subjects()).toEqual([demoToken, secondToken, demoAgain, demoToken, demoAgain]);
 }
 
 /**

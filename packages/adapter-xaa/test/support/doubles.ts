@@ -27,11 +27,12 @@ export interface IdJagShape {
   /** Seconds since the epoch. */
   readonly exp: number;
   readonly scope?: string;
+  /** `ES256` (the default) with a fresh key, `HS256` with a shared secret, or `none` unsigned. */
+  readonly alg?: 'ES256' | 'HS256' | 'none';
 }
 
 /** Signs an ID-JAG-shaped JWT with a fresh key; the client never verifies it, the server would. */
 export async function forgeIdJag(shape: IdJagShape): Promise<string> {
-  const { privateKey } = await generateKeyPair('ES256');
   const now = Math.floor(Date.now() / 1000);
   const claims: JWTPayload = {
     iss: 'https://org.example',
@@ -43,8 +44,17 @@ export async function forgeIdJag(shape: IdJagShape): Promise<string> {
     exp: shape.exp,
     scope: shape.scope ?? 'todo.read',
   };
-  const header = { alg: 'ES256', kid: 'double-key', ...(shape.typ ? { typ: shape.typ } : {}) };
-  return new SignJWT(claims).setProtectedHeader(header).sign(privateKey);
+  const alg = shape.alg ?? 'ES256';
+  const header = { alg, kid: 'double-key', ...(shape.typ ? { typ: shape.typ } : {}) };
+  if (alg === 'none') {
+    const encode = (part: object) => Buffer.from(JSON.stringify(part)).toString('base64url');
+    return `${encode(header)}.${encode(claims)}.`;
+  }
+  const key =
+    alg === 'HS256'
+      ? new TextEncoder().encode('a-shared-secret-of-thirty-two-by')
+      : (await generateKeyPair('ES256')).privateKey;
+  return new SignJWT(claims).setProtectedHeader(header).sign(key);
 }
 
 /**
