@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { decodeJwt } from 'jose';
 import { z } from 'zod';
 import {
   describeOAuthError,
@@ -64,6 +65,15 @@ const tokenSchema = z.object({
   token_type: z.string(),
 });
 
+/** The `nonce` claim of an ID token, read without verifying it; `undefined` if it has none. */
+function idTokenNonce(idToken: string): unknown {
+  try {
+    return decodeJwt(idToken).nonce;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A minimal cookie jar for one host: name → value, as `Set-Cookie` left them. */
 class CookieJar {
   readonly #cookies = new Map<string, string>();
@@ -96,8 +106,9 @@ class CookieJar {
  * Signs a user in with the real Authorization Code flow with PKCE (RFC 6749 §4.1, RFC 7636 S256,
  * OpenID Connect Core §3.1) over HTTP: discovery, the authorization endpoint, the org's sign-in
  * form, the redirect back with `code` (checking `state` and `iss`, RFC 9207), then the token
- * endpoint with the client's secret. For tests and demos against a local org (it reads the
- * local org's own sign-in form); a browser does this against a real Okta org.
+ * endpoint with the client's secret, checking that the ID token carries the request's `nonce`
+ * (the ID token's signature is not checked here). For tests and demos against a local org (it
+ * reads the local org's own sign-in form); a browser does this against a real Okta org.
  *
  * @throws {SignInError} naming the step that failed, with the HTTP status and the OAuth error the
  * org answered when there is one (e.g. `invalid_redirect_uri` for an unregistered redirect URI).
@@ -228,6 +239,9 @@ export async function signIn(issuer: string, options: SignInOptions): Promise<Si
   const tokens = tokenSchema.safeParse(await tokenResponse.json().catch(() => null));
   if (!tokenResponse.ok || !tokens.success) {
     throw new SignInError('token', 'the token endpoint refused the code', tokenResponse.status);
+  }
+  if (idTokenNonce(tokens.data.id_token) !== nonce) {
+    throw new SignInError('token', 'the ID token does not carry the nonce of the request');
   }
   return {
     idToken: tokens.data.id_token,

@@ -14,7 +14,7 @@ import {
 } from './custom-server/custom-server-provider.js';
 import { createRouter } from './http/router.js';
 import { loadOrCreateKeys } from './keys.js';
-import { answerMissingClientAuthAsInvalidClient } from './org/client-auth-errors.js';
+import { answerClientAuthFailuresAsInvalidClient } from './org/client-auth-errors.js';
 import { createOrgProvider, ORG_ROUTES } from './org/org-provider.js';
 import { buildOrgModel, type CustomServerModel } from './org-model.js';
 
@@ -219,14 +219,14 @@ export async function startLocalOrg(
   const orgProvider = createOrgProvider(org, keys.cookieKeys);
   quiet(orgProvider);
   auditTokenEndpoint(orgProvider, audit, issuer, ORG_ROUTES.token);
-  answerMissingClientAuthAsInvalidClient(orgProvider, ORG_ROUTES.token);
+  answerClientAuthFailuresAsInvalidClient(orgProvider, ORG_ROUTES.token);
 
   const customServers = new Map<string, { model: CustomServerModel; provider: Provider }>();
   for (const model of org.servers.values()) {
     const provider = createCustomServerProvider(org, model, keys.cookieKeys);
     quiet(provider);
     auditTokenEndpoint(provider, audit, model.issuer, CUSTOM_SERVER_ROUTES.token);
-    answerMissingClientAuthAsInvalidClient(provider, CUSTOM_SERVER_ROUTES.token);
+    answerClientAuthFailuresAsInvalidClient(provider, CUSTOM_SERVER_ROUTES.token);
     customServers.set(model.config.id, { model, provider });
   }
   handler = createRouter({ org, orgProvider, customServers });

@@ -1,3 +1,4 @@
+import { CompactEncrypt, exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demo } from '../src/index.js';
 import {
@@ -113,6 +114,43 @@ describe('private_key_jwt client authentication at the org', () => {
     ],
   ])('refuses an assertion %s', async (_name, build) => {
     const assertion = await build();
+    expectRefused(
+      f,
+      await withAssertion(assertion),
+      401,
+      'invalid_client',
+      /client authentication/,
+    );
+  });
+
+  it('refuses an assertion that is not a JWS at all', async () => {
+    for (const assertion of ['not-a-jwt', 'a.b.c', `${'a'.repeat(40)}..`]) {
+      const res = await withAssertion(assertion);
+      expectRefused(f, res, 401, 'invalid_client', /client_assertion format/);
+    }
+  });
+
+  it('refuses an assertion that is a JWE', async () => {
+    const { publicKey } = await generateKeyPair('RSA-OAEP-256');
+    const claims = {
+      iss: demo.agentClientId,
+      sub: demo.agentClientId,
+      aud: tokenEndpoint,
+      jti: 'jwe-1',
+      exp: now() + 60,
+    };
+    const jwe = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify(claims)))
+      .setProtectedHeader({ alg: 'RSA-OAEP-256', enc: 'A256GCM' })
+      .encrypt(publicKey);
+    expectRefused(f, await withAssertion(jwe), 401, 'invalid_client', /client_assertion format/);
+  });
+
+  it('refuses an assertion signed with the key in its own jwk header', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+    const assertion = await clientAssertion(tokenEndpoint, {
+      key: await exportJWK(privateKey),
+      header: { jwk: await exportJWK(publicKey) },
+    });
     expectRefused(
       f,
       await withAssertion(assertion),

@@ -209,17 +209,20 @@ export function unsecured(claims: Record<string, unknown>, header: Record<string
 }
 
 /**
- * Asserts a refusal: the status, the error code, a JSON error body with nothing issued, an audit
- * record for it with the expected reason, and no secret anywhere in the audit log.
+ * Asserts a refusal: the status, the error code, a JSON error body with nothing issued and
+ * `Cache-Control: no-store`, an audit record for it with the expected reason, and no secret
+ * anywhere in the audit log.
  */
 export function expectRefused(
   fixture: Fixture,
-  response: { status: number; body: Record<string, unknown> },
+  response: { status: number; headers: Headers; body: Record<string, unknown> },
   status: number,
   error: string,
   reason: RegExp,
 ): AuditRecord {
   expect(response.status).toBe(status);
+  expect(response.headers.get('cache-control')).toBe('no-store');
+  expect(response.headers.get('content-type')).toMatch(/^application\/json/);
   expect(response.body.error).toBe(error);
   expect(response.body.error_description).toEqual(expect.any(String));
   for (const issued of ['access_token', 'vaulted_secret', 'service_account', 'id_token']) {

@@ -84,12 +84,19 @@ export async function authorize(
   throw new Error('too many redirects');
 }
 
-/** Redeems a code at the org token endpoint as the demo web app (client_secret_basic). */
+/** A web app's credentials, sent with client_secret_basic. */
+export interface WebAppClient {
+  clientId: string;
+  clientSecret: string;
+}
+
+/** Redeems a code at the org token endpoint as a web app, the demo one by default. */
 export async function redeemCode(
   org: LocalOrg,
   code: string,
   verifier: string | undefined,
   redirectUri: string = demo.webApp.redirectUris[0] as string,
+  client: WebAppClient = demo.webApp,
 ) {
   const form = new URLSearchParams({
     grant_type: 'authorization_code',
@@ -101,7 +108,7 @@ export async function redeemCode(
     method: 'POST',
     headers: {
       'Content-Type': 'application/x-www-form-urlencoded',
-      Authorization: `Basic ${Buffer.from(`${demo.webApp.clientId}:${demo.webApp.clientSecret}`).toString('base64')}`,
+      Authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`,
     },
     body: form,
   });

@@ -1,3 +1,4 @@
+import { CompactEncrypt, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demo } from '../src/index.js';
 import {
@@ -121,6 +122,8 @@ describe('JWT-bearer grant refusals', () => {
     ['no exp', { exp: undefined }, {}, /exp|missing/],
     ['expired 31 s ago', { iat: -200, exp: -31 }, {}, /expired/],
     ['no jti', { jti: undefined }, {}, /jti|missing/],
+    ['no iat', { iat: undefined }, {}, /"iat" claim is missing/],
+    ['an iat 120 s in the future', { iat: 120, exp: 400 }, {}, /not_yet_valid/],
     ['a lifetime over 300 s', { exp: 900 }, {}, /lifetime/],
     ['aud of two servers', { aud: 'two' }, {}, /audience/],
     ['no scope', { scope: undefined }, {}, /scope|missing/],
@@ -173,6 +176,39 @@ describe('JWT-bearer grant refusals', () => {
     );
     expectRefused(f, await redeemTracked(idJag), 400, 'invalid_grant', /ID-JAG refused/);
   });
+
+  it.each([
+    ['a path traversal kid', '../../etc/passwd', /\(signature\)/],
+    ['a 10,000 character kid', 'k'.repeat(10_000), /larger than/],
+  ])('refuses an org-signed ID-JAG with %s', async (_name, kid, reason) => {
+    const idJag = await signWithOrgKey(f, idJagClaims(f), { typ: 'oauth-id-jag+jwt', kid });
+    expectRefused(f, await redeemTracked(idJag), 400, 'invalid_grant', reason);
+  });
+
+  it('refuses an ID-JAG that is a JWE', async () => {
+    const { publicKey } = await generateKeyPair('RSA-OAEP-256');
+    const jwe = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify(idJagClaims(f))))
+      .setProtectedHeader({ alg: 'RSA-OAEP-256', enc: 'A256GCM', typ: 'oauth-id-jag+jwt' })
+      .encrypt(publicKey);
+    expectRefused(f, await redeemTracked(jwe), 400, 'invalid_grant', /JWE/);
+  });
+
+  it.each(['jwk', 'jku', 'x5c'])(
+    'refuses an ID-JAG carrying its own key in a %s header, signed with that key',
+    async (name) => {
+      const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+      const jwk = await exportJWK(publicKey);
+      const values: Record<string, unknown> = {
+        jwk,
+        jku: 'http://127.0.0.1:1/attacker-keys',
+        x5c: ['MIIBattacker'],
+      };
+      const idJag = await new SignJWT(idJagClaims(f))
+        .setProtectedHeader({ alg: 'RS256', typ: 'oauth-id-jag+jwt', [name]: values[name] })
+        .sign(privateKey);
+      expectRefused(f, await redeemTracked(idJag), 400, 'invalid_grant', new RegExp(`"${name}"`));
+    },
+  );
 
   it('refuses an ID-JAG signed by a key the org does not publish', async () => {
     const idJag = signRawJws(

@@ -1,12 +1,23 @@
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demo, type LocalOrg, SignInError, signIn, startLocalOrg } from '../src/index.js';
+import {
+  defaultOrgConfig,
+  demo,
+  type LocalOrg,
+  SignInError,
+  signIn,
+  startLocalOrg,
+} from '../src/index.js';
 import { authorize, authorizeUrl, Browser, pkcePair, redeemCode } from './flow.js';
+
+const OTHER_WEB = { clientId: 'other-web', clientSecret: 'other-web-secret' };
 
 let org: LocalOrg;
 
 beforeAll(async () => {
-  org = await startLocalOrg();
+  const config = defaultOrgConfig();
+  config.webApps?.push({ ...OTHER_WEB, redirectUris: [...demo.webApp.redirectUris] });
+  org = await startLocalOrg(config);
 });
 afterAll(() => org.stop());
 
@@ -104,6 +115,46 @@ describe('Authorization Code + PKCE sign-in over HTTP', () => {
     const missing = await redeemCode(org, again.searchParams.get('code') as string, undefined);
     expect(missing.status).toBe(400);
     expect(missing.body.error).toBe('invalid_grant');
+  });
+
+  it('binds the ID token to the nonce of the request and records how the user signed in', async () => {
+    const { challenge, verifier } = pkcePair();
+    const back = await authorize(org, { challenge });
+    const tokens = await redeemCode(org, back.searchParams.get('code') as string, verifier);
+    expect(tokens.status).toBe(200);
+    const { payload } = await jwtVerify(
+      tokens.body.id_token as string,
+      createRemoteJWKSet(new URL(org.url('/oauth2/v1/keys'))),
+      { issuer: org.issuer, audience: demo.webApp.clientId, algorithms: ['RS256'] },
+    );
+    // authorizeUrl sends nonce n-1.
+    expect(payload).toMatchObject({ nonce: 'n-1', amr: ['pwd'], sub: demo.user.id });
+  });
+
+  it('refuses a code redeemed by another client or with another redirect URI', async () => {
+    const { challenge, verifier } = pkcePair();
+    const byOther = await authorize(org, { challenge });
+    const stolen = await redeemCode(
+      org,
+      byOther.searchParams.get('code') as string,
+      verifier,
+      demo.webApp.redirectUris[0],
+      OTHER_WEB,
+    );
+    expect(stolen.status).toBe(400);
+    expect(stolen.body.error).toBe('invalid_grant');
+    expect(stolen.body.id_token).toBeUndefined();
+
+    const elsewhere = await authorize(org, { challenge });
+    const moved = await redeemCode(
+      org,
+      elsewhere.searchParams.get('code') as string,
+      verifier,
+      demo.webApp.redirectUris[1],
+    );
+    expect(moved.status).toBe(400);
+    expect(moved.body.error).toBe('invalid_grant');
+    expect(moved.body.id_token).toBeUndefined();
   });
 
   it('refuses a code redeemed twice', async () => {

@@ -332,6 +332,13 @@ describe('an ID-JAG is burnt once verified, whatever the outcome', () => {
 });
 
 describe('oversized and chunked bodies', () => {
+  it('refuses a declared 10 MB body at a custom server, audited as that server', async () => {
+    const server = f.org.customServer('default');
+    const res = await redeemForm('default', { assertion: 'a'.repeat(10 * 1024 * 1024) });
+    const record = expectRefused(f, res, 413, 'invalid_request', /body of \d+ bytes/);
+    expect(record.server).toBe(server.issuer);
+  });
+
   it.each([
     ['the org', () => tokenEndpoint],
     ['a custom server', () => f.org.customServer('default').tokenEndpoint],
@@ -358,7 +365,7 @@ describe('oversized and chunked bodies', () => {
       const json = (await response.json()) as Record<string, unknown>;
       expectRefused(
         f,
-        { status: response.status, body: json },
+        { status: response.status, headers: response.headers, body: json },
         400,
         'invalid_request',
         /too large/,

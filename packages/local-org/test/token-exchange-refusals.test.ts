@@ -1,3 +1,4 @@
+import { CompactEncrypt, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demo, signIn } from '../src/index.js';
 import {
@@ -37,6 +38,15 @@ beforeAll(async () => {
   ({ fixture: f, idToken } = await startSignedInFixture());
 });
 afterAll(() => f.stop());
+
+/** A JWT signed with a fresh key that it names itself, in a `jwk` or a `jku` header. */
+async function selfSigned(claims: Record<string, unknown>, header: 'jwk' | 'jku') {
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+  const value = header === 'jwk' ? await exportJWK(publicKey) : 'http://127.0.0.1:1/keys';
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'RS256', kid: f.orgKey.kid, [header]: value })
+    .sign(privateKey);
+}
 
 describe('subject token checks', () => {
   // The org's real clock leaves under a second of slack: a busy machine may need another try.
@@ -103,6 +113,26 @@ describe('subject token checks', () => {
       'a subject token with a 10,000 character kid',
       () => signWithOrgKey(f, idTokenClaims(f), { kid: 'k'.repeat(10_000) }),
       /subject token/,
+    ],
+    [
+      'a JWE subject token',
+      async () => {
+        const { publicKey } = await generateKeyPair('RSA-OAEP-256');
+        return new CompactEncrypt(new TextEncoder().encode(JSON.stringify(idTokenClaims(f))))
+          .setProtectedHeader({ alg: 'RSA-OAEP-256', enc: 'A256GCM' })
+          .encrypt(publicKey);
+      },
+      /not a JWS/,
+    ],
+    [
+      'a subject token signed with the key in its own jwk header',
+      () => selfSigned(idTokenClaims(f, { sid: sidOf(idToken) }), 'jwk'),
+      /verification failed/,
+    ],
+    [
+      'a subject token signed with a key its jku header points at',
+      () => selfSigned(idTokenClaims(f, { sid: sidOf(idToken) }), 'jku'),
+      /verification failed/,
     ],
   ])('refuses %s', async (_name, build, reason) => {
     const token = await build();
@@ -238,7 +268,13 @@ describe('request checks', () => {
       }),
     });
     const body = (await response.json()) as Record<string, unknown>;
-    expectRefused(f, { status: response.status, body }, 400, 'invalid_request', /content-type/);
+    expectRefused(
+      f,
+      { status: response.status, headers: response.headers, body },
+      400,
+      'invalid_request',
+      /content-type/,
+    );
   });
 
   it('refuses a token exchange with no client authentication', async () => {

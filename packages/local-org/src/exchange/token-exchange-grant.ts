@@ -113,6 +113,8 @@ export function tokenExchangeGrant(org: OrgModel) {
         ...(user?.email === undefined ? {} : { email: user.email }),
         ...(typeof subject.auth_time === 'number' ? { authTime: subject.auth_time } : {}),
         ...(Array.isArray(subject.amr) ? { amr: subject.amr as string[] } : {}),
+        // RFC 8693 §4.1: the agent acts for the user (`sub`); Okta marks it as an AI agent.
+        act: { sub: agent.clientId, sub_profile: 'ai_agent' },
         lifetimeSeconds: EXCHANGE_LIFETIME_SECONDS,
       });
       noteAudit(ctx, { scopesGranted: grant.scopes, reason: decision.reason });

@@ -1,7 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
-import { customServerMetadata } from '../custom-server/custom-server-provider.js';
-import { SIGN_IN_PATH } from '../org/org-provider.js';
+import {
+  CUSTOM_SERVER_ROUTES,
+  customServerMetadata,
+} from '../custom-server/custom-server-provider.js';
+import { ORG_ROUTES, SIGN_IN_PATH } from '../org/org-provider.js';
 import { handleSignIn } from '../org/sign-in-handler.js';
 import type { CustomServerModel, OrgModel } from '../org-model.js';
 
@@ -42,11 +45,16 @@ export function createRouter(routes: Routes) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
 
+    const custom = /^\/oauth2\/([^/]+)(\/.*)?$/.exec(path);
+    const server = custom?.[1] === undefined ? undefined : customCallbacks.get(custom[1]);
+
     if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
-      const tokenEndpoint = /^\/oauth2\/[^/]+\/v1\/token$|^\/oauth2\/v1\/token$/.test(path);
+      const tokenEndpoint = server
+        ? custom?.[2] === CUSTOM_SERVER_ROUTES.token
+        : path === ORG_ROUTES.token;
       if (tokenEndpoint) {
         routes.org.audit.write({
-          server: routes.org.issuer,
+          server: server?.model.issuer ?? routes.org.issuer,
           decision: 'deny',
           status: 413,
           error: 'invalid_request',
@@ -61,8 +69,6 @@ export function createRouter(routes: Routes) {
       return;
     }
 
-    const custom = /^\/oauth2\/([^/]+)(\/.*)?$/.exec(path);
-    const server = custom?.[1] === undefined ? undefined : customCallbacks.get(custom[1]);
     if (server) {
       const rest = custom?.[2] ?? '/';
       if (rest === '/.well-known/oauth-authorization-server' && req.method === 'GET') {

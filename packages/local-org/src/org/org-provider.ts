@@ -54,9 +54,10 @@ function agentClient(agent: AgentConfig): ClientMetadata {
 /**
  * Creates the org authorization server: oidc-provider with the issuer at the origin, Okta's
  * `/oauth2/v1/*` paths, Authorization Code with PKCE (S256 only, always required) and `state`
- * required (as Okta does), RS256 ID tokens carrying `nonce`, `auth_time`, `email`, `name` and `sid`
- * (the sign-in session, ended by `/oauth2/v1/logout`), clients from the configuration, sign-in at
- * `/signin/{uid}`, consent granted automatically to configured apps, and the token exchange grant.
+ * required (as Okta does), RS256 ID tokens carrying `nonce`, `auth_time`, `amr`, `email`, `name`
+ * and `sid` (the sign-in session, ended by `/oauth2/v1/logout`), clients from the configuration,
+ * sign-in at `/signin/{uid}`, consent granted automatically to configured apps, and the token
+ * exchange grant.
  */
 export function createOrgProvider(org: OrgModel, cookieKeys: string[]): Provider {
   const configuration: Configuration = {
@@ -77,8 +78,9 @@ export function createOrgProvider(org: OrgModel, cookieKeys: string[]): Provider
     scopes: ['openid', 'profile', 'email'],
     claims: {
       // `sid` names the sign-in session, so the token exchange can refuse an ID token after
-      // sign-out (see findAccount).
-      openid: ['sub', 'sid'],
+      // sign-out (see findAccount). `amr` (RFC 8176, `pwd` for the sign-in form) goes on into
+      // ID-JAGs.
+      openid: ['sub', 'sid', 'amr'],
       email: ['email', 'email_verified'],
       profile: ['name', 'preferred_username'],
     },
