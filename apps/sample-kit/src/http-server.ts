@@ -29,9 +29,16 @@ export async function serve(
   options: ListenOptions = {},
 ): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
-  const server = createServer(handler);
-  server.requestTimeout = 10_000;
-  server.headersTimeout = 5_000;
+  const server = createServer(
+    {
+      requestTimeout: 10_000,
+      headersTimeout: 5_000,
+      // Node checks the two timeouts above only this often (30 s by default): without it a slow
+      // client could hold a connection for up to 30 s past its deadline.
+      connectionsCheckingInterval: 1_000,
+    },
+    handler,
+  );
   server.keepAliveTimeout = 2_000;
 
   await new Promise<void>((resolve, reject) => {
