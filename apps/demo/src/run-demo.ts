@@ -1,4 +1,4 @@
-import { startLocalOrg } from '@onbehalf/local-org';
+import { defaultOrgConfig, type OrgConfigInput, startLocalOrg } from '@onbehalf/local-org';
 import {
   type PathResult,
   type PathSetup,
@@ -17,14 +17,25 @@ export interface DemoReport {
   readonly results: readonly PathResult[];
 }
 
+/** Options of `runDemo`. */
+export interface DemoOptions {
+  /**
+   * Changes the local org's default configuration before it starts, e.g. to take a managed
+   * connection away and watch a path be refused.
+   */
+  readonly configureOrg?: ((config: OrgConfigInput) => void) | undefined;
+}
+
 /**
  * The whole story, without a browser: starts a local org with its default configuration and
  * the three resource APIs on free ports, signs the demo user in through the org's real
  * authorization endpoint (Authorization Code + PKCE, the sign-in form posted over HTTP), hands
  * the ID token to the three agents in turn, and stops everything again.
  */
-export async function runDemo(): Promise<DemoReport> {
-  const org = await startLocalOrg();
+export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
+  const config = defaultOrgConfig();
+  options.configureOrg?.(config);
+  const org = await startLocalOrg(config);
   const paths: PathSetup[] = [];
   try {
     paths.push(

@@ -4,6 +4,8 @@ import type { Hop } from './trace.js';
 
 const TIME_CLAIMS = new Set(['exp', 'iat', 'nbf', 'auth_time']);
 const NAME_WIDTH = 30;
+const CLAIM_WIDTH = 9;
+const LINE_WIDTH = 100;
 
 /**
  * Renders a path's result as plain text for a terminal: each hop (caller → callee, request
@@ -12,13 +14,18 @@ const NAME_WIDTH = 30;
  * A token already in `seen` (by its short hash) is printed as a reference only.
  */
 export function formatResult(result: PathResult, seen = new Set<string>()): string {
-  const lines: string[] = [`━━ ${result.title} (${result.path}) ${'━'.repeat(40)}`];
+  const heading = `━━ ${result.title} (${result.path}) `;
+  const lines: string[] = [heading.padEnd(LINE_WIDTH, '━')];
 
+  if (result.fromCache) {
+    lines.push(
+      '',
+      '(no token request: the agent reused the credential it had cached for this user)',
+    );
+  }
   result.hops.forEach((hop, index) => {
     lines.push('', ...formatHop(hop, index + 1, seen));
   });
-  if (result.hops.length === 0)
-    lines.push('', '(no request made: the credential came from the cache)');
 
   if (result.credential) {
     lines.push('', 'granted');
@@ -77,17 +84,25 @@ export function formatValue(value: TraceValue, seen = new Set<string>()): string
       return ['•••••••• (secret, masked)'];
     case 'opaque-token':
       return [`token #${value.ref} (not a JWT; not shown)`];
-    case 'jwt':
+    case 'jwt': {
       if (seen.has(value.ref)) return [`JWT #${value.ref} (the same token as above)`];
       seen.add(value.ref);
+      const claims = Object.entries(value.claims);
+      const width = Math.max(CLAIM_WIDTH, ...claims.map(([claim]) => claim.length));
       return [
-        `JWT #${value.ref} (decoded, not verified; signature not shown)`,
-        `  header  ${JSON.stringify(value.header)}`,
-        ...Object.entries(value.claims).map(
-          ([claim, claimValue]) => `  ${claim.padEnd(9)} ${claimText(claim, claimValue)}`,
+        `JWT #${value.ref} (${typOf(value.header)}) decoded, not verified; signature not shown`,
+        `  ${'header'.padEnd(width)} ${JSON.stringify(value.header)}`,
+        ...claims.map(
+          ([claim, claimValue]) => `  ${claim.padEnd(width)} ${claimText(claim, claimValue)}`,
         ),
       ];
+    }
   }
+}
+
+/** The token's `typ` (`oauth-id-jag+jwt` for an ID-JAG, `at+jwt` for an RFC 9068 token). */
+function typOf(header: Readonly<Record<string, unknown>>): string {
+  return typeof header.typ === 'string' ? header.typ : 'no typ';
 }
 
 function claimText(claim: string, value: unknown): string {

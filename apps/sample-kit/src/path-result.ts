@@ -12,6 +12,11 @@ export interface PathResult {
   readonly ok: boolean;
   /** Every HTTP request the run made, in order. */
   readonly hops: readonly Hop[];
+  /**
+   * The run worked without a token request: the agent reused the credential it had cached for
+   * this user, so the hops show only the resource being called.
+   */
+  readonly fromCache: boolean;
   /** What the agent was granted (scopes, expiry, secret keys masked); absent on failure. */
   readonly credential?: readonly TraceField[] | undefined;
   /** The resource's answer, secret-named keys masked; absent on failure. */
@@ -56,6 +61,7 @@ export async function runPath(
       title,
       ok: true,
       hops: captured.hops,
+      fromCache: !captured.hops.some(isTokenRequest),
       credential: captured.value.credential.map((field) => ({
         name: scrubber.text(field.name),
         value: scrubber.value(field.value),
@@ -72,7 +78,13 @@ export async function runPath(
     title,
     ok: false,
     hops: captured.hops,
+    fromCache: false,
     summary: `failed: ${failure.code}${server}`,
     failure,
   };
+}
+
+/** A request to a token endpoint: its form carries a `grant_type` (RFC 6749 §4). */
+function isTokenRequest(hop: Hop): boolean {
+  return hop.request.some((field) => field.name === 'grant_type');
 }

@@ -192,7 +192,8 @@ describe('runPath and formatResult', () => {
     expect(result.ok).toBe(true);
     const text = formatResult(result);
     expect(text).toContain('1. AI agent → Org');
-    expect(text).toContain('sub       00u-demo');
+    expect(text).toMatch(/\n +sub +00u-demo\n/);
+    expect(text).toContain('decoded, not verified; signature not shown');
     expect(text).toContain('•••••••• (secret, masked)');
     for (const value of [SECRET, PASSWORD, CLIENT_SECRET, API_KEY, idToken, issued]) {
       expect(text).not.toContain(value);

@@ -5,7 +5,7 @@ import {
   type OrgConfigInput,
   startLocalOrg,
 } from '@onbehalf/local-org';
-import { type PathSetup, readEnv, urlVar } from '@onbehalf/sample-kit';
+import { type PathSetup, readEnv, setting, urlVar } from '@onbehalf/sample-kit';
 import { secretEnvSchema, setUpSecretPath } from '@onbehalf/secret-agent';
 import { serviceAccountEnvSchema, setUpServiceAccountPath } from '@onbehalf/service-account-agent';
 import { setUpXaaPath, xaaEnvSchema } from '@onbehalf/xaa-agent';
@@ -78,6 +78,17 @@ export async function startWebStack(
       options.configureOrg?.(config);
       org = await startLocalOrg(config);
     }
+    // The web app's own registration first: with a real org, a missing one is named at start.
+    const oidc = {
+      issuer: setting(env.ONBEHALF_ISSUER, org?.issuer, 'ONBEHALF_ISSUER'),
+      clientId: setting(env.WEB_CLIENT_ID, org && demo.webApp.clientId, 'WEB_CLIENT_ID'),
+      clientSecret: setting(
+        env.WEB_CLIENT_SECRET,
+        org && demo.webApp.clientSecret,
+        'WEB_CLIENT_SECRET',
+      ),
+      redirectUri,
+    };
     paths.push(
       await setUpXaaPath(env, org),
       await setUpSecretPath(env, org),
@@ -86,12 +97,7 @@ export async function startWebStack(
 
     server.mount(
       createWebApp({
-        oidc: {
-          issuer: env.ONBEHALF_ISSUER ?? org?.issuer ?? '',
-          clientId: env.WEB_CLIENT_ID ?? demo.webApp.clientId,
-          clientSecret: env.WEB_CLIENT_SECRET ?? (org ? demo.webApp.clientSecret : ''),
-          redirectUri,
-        },
+        oidc,
         agents: paths.map((path) => path.agent),
         sessionKey: env.SESSION_KEY,
       }),

@@ -141,6 +141,7 @@ describe('path page', () => {
       path: 'xaa',
       title: 'Cross App Access',
       ok: false,
+      fromCache: false,
       hops: [
         {
           from: 'AI agent',

@@ -74,7 +74,7 @@ describe.skipIf(missing && !process.env.CI)('web app in Chromium', () => {
   }
 
   /** Runs a path from its page and returns the page's HTML after checking it leaks nothing. */
-  async function runPath(path: string): Promise<string> {
+  async function runPath(path: string, screenshot = path): Promise<string> {
     expect(signedIn, 'the sign-in (first test) failed').toBe(true);
     await page.goto(`${stack.url}/paths/${path}`);
     await Promise.all([page.waitForSelector('#result'), page.click('#run')]);
@@ -83,7 +83,7 @@ describe.skipIf(missing && !process.env.CI)('web app in Chromium', () => {
     expect(html).not.toContain(demo.serviceAccount.password);
     expect(html).not.toContain(demo.agentPrivateJwk.d);
     expect(html).not.toMatch(JWT);
-    await page.screenshot({ path: join(ARTIFACTS, `${path}.png`), fullPage: true });
+    await page.screenshot({ path: join(ARTIFACTS, `${screenshot}.png`), fullPage: true });
     return html;
   }
 
@@ -131,6 +131,11 @@ describe.skipIf(missing && !process.env.CI)('web app in Chromium', () => {
 
   it('signs out: the session is gone and the agents forgot the user’s credentials', async () => {
     expect(signedIn, 'the sign-in (first test) failed').toBe(true);
+    // Before sign-out the agent answers from its cache: no token request, and the page says so.
+    await runPath('xaa', 'xaa-from-cache');
+    expect(await tokenHops()).toHaveLength(0);
+    expect(await page.isVisible('#from-cache')).toBe(true);
+
     await Promise.all([page.waitForURL(`${stack.url}/`), page.click('#sign-out')]);
     const cookies = await context.cookies(stack.url);
     expect(cookies.find((cookie) => cookie.name === 'onbehalf_session')).toBeUndefined();
@@ -146,7 +151,8 @@ describe.skipIf(missing && !process.env.CI)('web app in Chromium', () => {
 
     // Signed in again, the agent has to exchange anew: nothing was left in its cache.
     await signIn();
-    await runPath('xaa');
+    await runPath('xaa', 'xaa-after-sign-out');
     expect(await tokenHops()).toHaveLength(2);
+    expect(await page.isVisible('#from-cache')).toBe(false);
   });
 });

@@ -42,15 +42,17 @@ describe('Cross App Access agent against a local org', () => {
 
   it('reuses the cached access token, and asks again after evict', async () => {
     const { agent } = await path();
-    await agent.run(idToken);
+    expect((await agent.run(idToken)).fromCache).toBe(false);
 
     const cached = await agent.run(idToken);
     expect(cached.ok).toBe(true);
+    expect(cached.fromCache).toBe(true);
     expect(tokenRequests(cached)).toEqual([]);
     expect((cached.answer as { todos: unknown[] }).todos).toHaveLength(2);
 
     await agent.evict(idToken);
     const fresh = await agent.run(idToken);
+    expect(fresh.fromCache).toBe(false);
     expect(tokenRequests(fresh)).toEqual([
       'Org authorization server',
       'Custom authorization server',

@@ -43,8 +43,11 @@ code { font-size:13px; }
 .arrow.left::after { content:'◀'; position:absolute; left:-4px; top:9px; color:var(--accent); }
 .arrow.back.right::after, .arrow.back.left::after { color:var(--muted); }
 .hop .title { padding:6px 16px; font-weight:600; }
-.hop .cols { display:grid; grid-template-columns:minmax(0,1fr) minmax(0,1fr); gap:12px; padding:0 16px 12px; }
+.hop .cols { display:grid; grid-template-columns:minmax(0,1fr); gap:4px; padding:0 16px 12px; }
+.hop th { width:14rem; }
 .hop h4 { margin:8px 0 4px; font-size:13px; color:var(--muted); text-transform:uppercase; letter-spacing:.04em; }
+.hop h4 code { text-transform:none; letter-spacing:0; }
+.note { border-left:4px solid var(--accent); }
 details summary { cursor:pointer; }
 .failure { border-left:4px solid var(--bad); }
 .success { border-left:4px solid var(--ok); }

@@ -46,6 +46,13 @@ function resultView(result: PathResult): Markup {
   <h2>What happened</h2>
   ${result.ok ? successView(result) : failureView(result)}
   <h2>Each hop</h2>
+  ${
+    result.fromCache
+      ? html`<p class="card note" id="from-cache">No token request this time: the agent reused
+  the credential it had cached for you. It keeps it until shortly before it expires; signing out
+  drops it.</p>`
+      : ''
+  }
   ${sequenceView(result.hops)}
 </section>`;
 }

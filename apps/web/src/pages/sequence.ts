@@ -9,7 +9,7 @@ import { fieldsTable } from './values.js';
  */
 export function sequenceView(hops: readonly Hop[]): Markup {
   if (hops.length === 0) {
-    return html`<p class="card">No request was made: the agent used the credential it had cached for you.</p>`;
+    return html`<p class="card">No HTTP request was made.</p>`;
   }
 
   const lanes = [...new Set(hops.flatMap((hop) => [hop.from, hop.to]))];
