@@ -66,7 +66,7 @@ describe("the custom server's metadata", () => {
     }));
     const error = await exchange().catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'configuration', step: 'resolve' });
-    expect((error as Error).message).toMatch(/different issuer/);
+    expect((error as Error).message).toMatch(/names the issuer ".*\/", not the configured/);
     expect(requests('POST')).toHaveLength(0);
   });
 

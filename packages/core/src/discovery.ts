@@ -117,7 +117,8 @@ export class Discovery {
       });
       if (metadata.issuer !== issuer) {
         throw new ExchangeError(
-          `The metadata at ${url} names a different issuer than the configured "${issuer}"`,
+          `The metadata at ${url} names the issuer ${showIssuer(metadata.issuer)}, not the ` +
+            `configured ${showIssuer(issuer)}; they must be equal byte for byte`,
           { code: 'configuration', step: 'resolve' },
         );
       }
@@ -150,4 +151,15 @@ function noMetadata(
     step: 'resolve',
     status,
   });
+}
+
+/**
+ * An issuer as a quoted string in which every character outside printable ASCII is escaped, so
+ * that two issuers differing by one invisible character also look different; capped.
+ */
+function showIssuer(value: string): string {
+  const shown = [...value.slice(0, 200)]
+    .map((char) => (/[\x20-\x7e]/.test(char) ? char : `\\u{${char.codePointAt(0)?.toString(16)}}`))
+    .join('');
+  return `"${shown}${value.length > 200 ? '…' : ''}"`;
 }

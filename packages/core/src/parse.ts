@@ -146,12 +146,19 @@ export function oauthError(
     });
   }
   if (error === 'invalid_client') {
-    return new ExchangeError(`Client authentication failed: ${answered}`, {
+    // Servers give no reason on the wire; these are the usual ones.
+    const hint =
+      'check the client id, the key the server has registered for it and its kid, and the clock';
+    return new ExchangeError(`Client authentication failed: ${answered}; ${hint}`, {
       ...fields,
       code: 'configuration',
     });
   }
-  return new ExchangeError(answered, {
+  const hint =
+    context.kind === 'exchange' && error === 'unsupported_grant_type'
+      ? '; is the configured issuer the org authorization server, not a custom one?'
+      : '';
+  return new ExchangeError(`${answered}${hint}`, {
     ...fields,
     code: 'oauth_error',
     retryable: isRetryableStatus(status) || error === 'temporarily_unavailable',

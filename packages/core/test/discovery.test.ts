@@ -65,6 +65,14 @@ describe('discovery', () => {
     expect(as.tokenRequests()).toHaveLength(0);
   });
 
+  it('names both issuers, with an invisible difference escaped', async () => {
+    const { as, client } = await setup({ metadataIssuer: (issuer) => `${issuer}\u200b` });
+    const error = (await client.exchange('thing', await input()).catch((e) => e)) as ExchangeError;
+    expect(error.code).toBe('configuration');
+    expect(error.message).toContain(`names the issuer "${as.issuer}\\u{200b}"`);
+    expect(error.message).toContain(`not the configured "${as.issuer}"`);
+  });
+
   it('a wrong issuer path (both documents 404) is a configuration error naming the URLs tried', async () => {
     const { as, client } = await setup({ discovery: 'none' });
     const error = (await client.exchange('thing', await input()).catch((e) => e)) as ExchangeError;

@@ -48,6 +48,17 @@ describe('OAuth errors of the token exchange (WIRE.md)', () => {
     }
   });
 
+  it('invalid_client says what to check, since the server gives no reason', async () => {
+    const { error } = await errorFor(401, { error: 'invalid_client' });
+    expect(error.message).toMatch(/check the client id, the key .* its kid, and the clock/);
+  });
+
+  it('unsupported_grant_type on the exchange asks whether the issuer is the org', async () => {
+    const { error } = await errorFor(400, { error: 'unsupported_grant_type' });
+    expect(error.code).toBe('oauth_error');
+    expect(error.message).toMatch(/is the configured issuer the org authorization server/);
+  });
+
   it('invalid_request about the subject token means the user must sign in again', async () => {
     const { error } = await errorFor(400, {
       error: 'invalid_request',
