@@ -90,17 +90,18 @@ export function createWebApp(options: WebAppOptions): Hono {
   });
 
   app.get('/callback', async (c) => {
-    const pending = await sealer.open('sign-in', getCookie(c, PENDING_COOKIE), pendingSignInSchema);
+    const sealed = getCookie(c, PENDING_COOKIE);
+    const pending = await sealer.open('sign-in', sealed, pendingSignInSchema);
     deleteCookie(c, PENDING_COOKIE, cookie);
     if (!pending) {
-      return c.html(
-        errorPage(
-          'Sign-in expired',
-          { advice: 'The sign-in took too long or was started in another browser. Sign in again.' },
-          false,
-        ),
-        400,
-      );
+      // Cookies belong to one host: a sign-in started at localhost never reaches 127.0.0.1.
+      const start = new URL('/', options.oidc.redirectUri).href;
+      const advice =
+        sealed === undefined
+          ? `No sign-in was started in this browser at this address. Start again at ${start}.`
+          : 'The sign-in took too long or was started in another browser. Sign in again.';
+      const title = sealed === undefined ? 'No sign-in in progress' : 'Sign-in expired';
+      return c.html(errorPage(title, { advice }, false), 400);
     }
 
     const { idToken, claims } = await signIn.finish(new URL(c.req.url).search, pending);

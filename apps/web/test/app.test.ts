@@ -49,10 +49,22 @@ describe('web app over HTTP, signed out', () => {
     }
   });
 
-  it('refuses a callback without a sign-in in progress, saying what to do', async () => {
+  it('refuses a callback without a sign-in in progress, saying where to start', async () => {
     const response = await fetch(`${stack.url}/callback?code=abc&state=def`);
     expect(response.status).toBe(400);
-    expect(await response.text()).toContain('Sign in again');
+    const page = await response.text();
+    expect(page).toContain('No sign-in in progress');
+    expect(page).toContain(`Start again at ${stack.url}/.`);
+  });
+
+  it('refuses a callback whose sign-in cookie is unreadable as expired', async () => {
+    const response = await fetch(`${stack.url}/callback?code=abc&state=def`, {
+      headers: { cookie: 'onbehalf_sign_in=not-a-sealed-value' },
+    });
+    expect(response.status).toBe(400);
+    const page = await response.text();
+    expect(page).toContain('Sign-in expired');
+    expect(page).toContain('Sign in again');
   });
 
   it('refuses a form post from another origin', async () => {
