@@ -24,9 +24,11 @@ export interface AuditRecord {
   grant?: string;
   /** `requested_token_type` of a token exchange. */
   requestedTokenType?: string;
+  /** `audience` of the request, as sent (scrubbed and capped like every text field). */
   audience?: string;
+  /** `resource` of the request, as sent (scrubbed and capped like every text field). */
   resource?: string;
-  /** Scopes asked for (from `scope`, or from the ID-JAG at a custom server). */
+  /** Scopes asked for (from `scope`, or from the ID-JAG at a custom server); at most 50. */
   scopesRequested?: string[];
   /** Scopes granted, when allowed. */
   scopesGranted?: string[];
@@ -52,18 +54,38 @@ export function shortHash(token: string): string {
   return createHash('sha256').update(token).digest('base64url').slice(0, 12);
 }
 
+/** Longest text kept in any field of an audit record; longer text is cut and marked with `…`. */
+export const MAX_AUDIT_TEXT_LENGTH = 300;
+/** Most entries kept in a list field of an audit record (`scopesRequested`, `scopesGranted`). */
+export const MAX_AUDIT_LIST_LENGTH = 50;
+
+// C0 and C1 controls, DEL, the line and paragraph separators, and the bidirectional formatting
+// characters (Trojan Source, CVE-2021-42574): each can make a log line read as something else.
+const UNPRINTABLE = /[\p{Cc}\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
+
 /**
- * Makes an internal reason safe for the log: removes anything shaped like a JWT, drops control
- * characters and caps the length, so a library message quoting its input cannot leak a token.
+ * Makes attacker-chosen text safe for the audit log: anything shaped like a JWT becomes `[jwt]`,
+ * control and bidirectional formatting characters become spaces, and the result is trimmed and
+ * cut at `max` characters (then marked with `…`), so a request or a library message quoting its
+ * input cannot leak a token into the log or forge a line of it.
  */
-export function safeReason(reason: string): string {
-  return (
-    reason
-      .replace(JWT_LIKE, '[jwt]')
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
-      .replace(/[\u0000-\u001f\u007f]/g, ' ')
-      .slice(0, 300)
-  );
+export function scrubAuditText(text: string, max: number = MAX_AUDIT_TEXT_LENGTH): string {
+  const clean = text.replace(JWT_LIKE, '[jwt]').replace(UNPRINTABLE, ' ').trim();
+  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+}
+
+/** Applies {@link scrubAuditText} to every text field of a record and caps every list field. */
+function scrubRecord(record: Omit<AuditRecord, 'time'>): Omit<AuditRecord, 'time'> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (typeof value === 'string') out[key] = scrubAuditText(value);
+    else if (Array.isArray(value)) {
+      out[key] = value
+        .slice(0, MAX_AUDIT_LIST_LENGTH)
+        .map((item) => (typeof item === 'string' ? scrubAuditText(item) : item));
+    } else out[key] = value;
+  }
+  return out as Omit<AuditRecord, 'time'>;
 }
 
 /**
@@ -93,13 +115,13 @@ export class AuditLog {
     return this.#records;
   }
 
-  /** Writes a record to the list and to every sink; a failing sink does not fail the request. */
+  /**
+   * Writes a record to the list and to every sink; a failing sink does not fail the request.
+   * Every text field goes through {@link scrubAuditText} first: audience, resource, scopes and
+   * reason come from the request.
+   */
   write(record: Omit<AuditRecord, 'time'>): void {
-    const full: AuditRecord = {
-      time: new Date().toISOString(),
-      ...record,
-      reason: safeReason(record.reason),
-    };
+    const full: AuditRecord = { time: new Date().toISOString(), ...scrubRecord(record) };
     this.#records.push(full);
     if (this.#records.length > this.#max) this.#records.shift();
     for (const sink of this.#sinks) {

@@ -1,20 +1,13 @@
 import { decodeJwt } from 'jose';
-import { JWT_LIKE } from './audit.js';
+import { scrubAuditText } from './audit.js';
 
 /** Longest claimed client id kept in an audit record; longer ones are cut and marked with `…`. */
 export const MAX_CLAIMED_CLIENT_LENGTH = 128;
 
 /** Keeps a claimed id printable and short: it is attacker-chosen text going into a log. */
 function sanitise(value: string): string | undefined {
-  const clean = value
-    .replace(JWT_LIKE, '[jwt]')
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')
-    .trim();
-  if (clean === '') return undefined;
-  return clean.length > MAX_CLAIMED_CLIENT_LENGTH
-    ? `${clean.slice(0, MAX_CLAIMED_CLIENT_LENGTH)}…`
-    : clean;
+  const clean = scrubAuditText(value, MAX_CLAIMED_CLIENT_LENGTH);
+  return clean === '' ? undefined : clean;
 }
 
 /** The user name of an HTTP Basic `Authorization` header (RFC 6749 §2.3.1: form-encoded). */
@@ -23,8 +16,9 @@ function basicUser(authorization: string | undefined): string | undefined {
   if (!match?.[1]) return undefined;
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  // Without a colon there is no user name to tell apart from the secret: record nothing.
-  if (colon < 1) return undefined;
+  // Without a colon, or with nothing after it, the user name may well be the secret itself:
+  // record nothing.
+  if (colon < 1 || colon === decoded.length - 1) return undefined;
   const user = decoded.slice(0, colon);
   try {
     return decodeURIComponent(user.replace(/\+/g, '%20'));
@@ -50,8 +44,8 @@ function assertionSubject(assertion: unknown): string | undefined {
  * The client id a token request claims, unverified, for the audit log when the client could not
  * be authenticated (RFC 6749 §2.3): the form's `client_id`, else the HTTP Basic user name, else
  * the `sub` (or `iss`) of the `client_assertion`, read without checking its signature. Never the
- * secret or the assertion itself; control characters and anything shaped like a JWT are
- * replaced and the result is capped at {@link MAX_CLAIMED_CLIENT_LENGTH} characters.
+ * secret or the assertion itself; it goes through `scrubAuditText`, capped at
+ * {@link MAX_CLAIMED_CLIENT_LENGTH} characters.
  */
 export function claimedClientId(
   params: Readonly<Record<string, unknown>>,

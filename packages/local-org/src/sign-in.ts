@@ -114,7 +114,16 @@ class CookieJar {
  * org answered when there is one (e.g. `invalid_redirect_uri` for an unregistered redirect URI).
  */
 export async function signIn(issuer: string, options: SignInOptions): Promise<SignInResult> {
-  const doFetch = options.fetch ?? fetch;
+  const fetchImpl = options.fetch ?? fetch;
+  // The step under way, so that an unreachable org fails as a SignInError of that step.
+  let step: SignInError['code'] = 'discovery';
+  const doFetch = async (url: string, init?: RequestInit): Promise<Response> => {
+    try {
+      return await fetchImpl(url, init);
+    } catch {
+      throw new SignInError(step, `could not reach ${new URL(url).origin}`);
+    }
+  };
   const jar = new CookieJar();
   const request = async (url: string, init: RequestInit = {}) => {
     const headers = new Headers(init.headers);
@@ -133,6 +142,7 @@ export async function signIn(issuer: string, options: SignInOptions): Promise<Si
   const { authorization_endpoint: authorizationEndpoint, token_endpoint: tokenEndpoint } =
     metadata.data;
 
+  step = 'authorize';
   const verifier = randomBytes(32).toString('base64url');
   const state = randomBytes(16).toString('base64url');
   const nonce = randomBytes(16).toString('base64url');
@@ -235,10 +245,22 @@ export async function signIn(issuer: string, options: SignInOptions): Promise<Si
       `${encode(options.clientId)}:${encode(options.clientSecret)}`,
     ).toString('base64')}`;
   }
+  step = 'token';
   const tokenResponse = await doFetch(tokenEndpoint, { method: 'POST', headers, body: form });
+  if (!tokenResponse.ok) {
+    const oauth = await readOAuthErrorBody(tokenResponse);
+    throw new SignInError(
+      'token',
+      `the token endpoint answered HTTP ${tokenResponse.status}${
+        oauth ? ` ${describeOAuthError(oauth)}` : ''
+      }`,
+      tokenResponse.status,
+      oauth,
+    );
+  }
   const tokens = tokenSchema.safeParse(await tokenResponse.json().catch(() => null));
-  if (!tokenResponse.ok || !tokens.success) {
-    throw new SignInError('token', 'the token endpoint refused the code', tokenResponse.status);
+  if (!tokens.success) {
+    throw new SignInError('token', 'the token endpoint answered without an ID token', 200);
   }
   if (idTokenNonce(tokens.data.id_token) !== nonce) {
     throw new SignInError('token', 'the ID token does not carry the nonce of the request');

@@ -13,6 +13,7 @@ import {
   createCustomServerProvider,
 } from './custom-server/custom-server-provider.js';
 import { createRouter } from './http/router.js';
+import { sendJson } from './http/send-json.js';
 import { loadOrCreateKeys } from './keys.js';
 import { answerClientAuthFailuresAsInvalidClient } from './org/client-auth-errors.js';
 import { createOrgProvider, ORG_ROUTES } from './org/org-provider.js';
@@ -198,12 +199,21 @@ export async function startLocalOrg(
     },
     (req, res) => {
       if (!handler) {
-        res.writeHead(503).end();
+        sendJson(res, 503, {
+          error: 'temporarily_unavailable',
+          error_description: 'The server is starting.',
+        });
         return;
       }
       handler(req, res).catch(() => {
-        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify({ error: 'server_error' }));
+        // Half an answer already sent cannot be turned into an error: cut it short instead.
+        if (res.headersSent) res.destroy();
+        else {
+          sendJson(res, 500, {
+            error: 'server_error',
+            error_description: 'The server could not answer the request.',
+          });
+        }
       });
     },
   );
@@ -219,14 +229,14 @@ export async function startLocalOrg(
   const orgProvider = createOrgProvider(org, keys.cookieKeys);
   quiet(orgProvider);
   auditTokenEndpoint(orgProvider, audit, issuer, ORG_ROUTES.token);
-  answerClientAuthFailuresAsInvalidClient(orgProvider, ORG_ROUTES.token);
+  answerClientAuthFailuresAsInvalidClient(orgProvider);
 
   const customServers = new Map<string, { model: CustomServerModel; provider: Provider }>();
   for (const model of org.servers.values()) {
     const provider = createCustomServerProvider(org, model, keys.cookieKeys);
     quiet(provider);
     auditTokenEndpoint(provider, audit, model.issuer, CUSTOM_SERVER_ROUTES.token);
-    answerClientAuthFailuresAsInvalidClient(provider, CUSTOM_SERVER_ROUTES.token);
+    answerClientAuthFailuresAsInvalidClient(provider);
     customServers.set(model.config.id, { model, provider });
   }
   handler = createRouter({ org, orgProvider, customServers });

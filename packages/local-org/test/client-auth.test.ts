@@ -70,6 +70,7 @@ describe('private_key_jwt client authentication at the org', () => {
     ['issued in the future', { iat: now() + 600, exp: now() + 900 }, /iat/],
     ['with a path traversal kid', { kid: '../../etc/passwd' }, /client authentication/],
     ['with a 10,000 character kid', { kid: 'k'.repeat(10_000) }, /client authentication/],
+    ['with a 5,000 character jti', { jti: 'j'.repeat(5_000) }, /jti must be a string of at most/],
   ])('refuses an assertion %s', async (_name, options, reason) => {
     const res = await withAssertion(await clientAssertion(tokenEndpoint, options));
     expectRefused(f, res, 401, 'invalid_client', reason);

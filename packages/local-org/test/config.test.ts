@@ -123,6 +123,20 @@ describe('configuration', () => {
     ]);
   });
 
+  it('refuses a connection to a custom server whose clients list leaves the agent out', () => {
+    const config = defaultOrgConfig();
+    const server = config.customServers?.[0];
+    if (server) server.clients = [];
+    const issues = issuesOf(() => validateConfig(config));
+    expect(issues).toEqual([
+      {
+        path: 'agents[0].connections[0].server',
+        message:
+          'custom server "default" does not serve this agent: its "clients" do not list "wlp-demo-agent"',
+      },
+    ]);
+  });
+
   it('refuses an agent with both a key set and a secret', () => {
     const config = defaultOrgConfig();
     (config.agents?.[0] as { clientSecret?: string }).clientSecret = 'x';

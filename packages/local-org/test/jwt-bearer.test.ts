@@ -142,6 +142,13 @@ describe('JWT-bearer grant refusals', () => {
     expectRefused(f, await redeemTracked(idJag), 400, 'invalid_grant', reason);
   });
 
+  it('refuses an org-signed ID-JAG with a 5,000 character jti', async () => {
+    const idJag = await signWithOrgKey(f, idJagClaims(f, { jti: 'j'.repeat(5_000) }), {
+      typ: 'oauth-id-jag+jwt',
+    });
+    expectRefused(f, await redeemTracked(idJag), 400, 'invalid_grant', /"jti" claim is invalid/);
+  });
+
   // The org's real clock leaves under a second of slack: a busy machine may need another try.
   it('accepts an org-signed ID-JAG expired 29 s ago (30 s skew)', { retry: 2 }, async () => {
     await atStartOfSecond();

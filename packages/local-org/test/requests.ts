@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
 import { type JWK, SignJWT } from 'jose';
 import { demo, type LocalOrg, signIn } from '../src/index.js';
 
@@ -74,6 +75,44 @@ export async function postForm(
     json = { raw: text };
   }
   return { status: response.status, headers: response.headers, body: json };
+}
+
+/**
+ * Sends a request with exactly these headers (fetch would add a `Content-Type` to a body), and
+ * returns status, headers and the parsed JSON body (`{ raw }` when it is not JSON).
+ */
+export function rawRequest(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: string,
+  path: string = new URL(url).pathname,
+): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: hostname, port, path, method, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      res.on('end', () => {
+        const responseHeaders = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (typeof value === 'string') responseHeaders.set(name, value);
+        }
+        let json: Record<string, unknown>;
+        try {
+          json = JSON.parse(text) as Record<string, unknown>;
+        } catch {
+          json = { raw: text };
+        }
+        resolve({ status: res.statusCode ?? 0, headers: responseHeaders, body: json });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 /** Signs the demo user in to `demo-web` over HTTP and returns the ID token. */

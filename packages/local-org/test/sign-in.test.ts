@@ -88,6 +88,39 @@ describe('Authorization Code + PKCE sign-in over HTTP', () => {
     await expect(attempt).rejects.toMatchObject({ code: 'credentials' });
   });
 
+  it('names the OAuth error when the token endpoint refuses the client, never the secret', async () => {
+    const wrongSecret = 'not-the-web-app-secret';
+    const error = await signIn(org.issuer, {
+      username: demo.user.username,
+      password: demo.user.password,
+      clientId: demo.webApp.clientId,
+      clientSecret: wrongSecret,
+      redirectUri: demo.webApp.redirectUris[0] as string,
+    }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SignInError);
+    expect(error).toMatchObject({ code: 'token', status: 401, oauthError: 'invalid_client' });
+    expect((error as Error).message).toMatch(/HTTP 401 invalid_client/);
+    expect(JSON.stringify(error) + String(error)).not.toContain(wrongSecret);
+  });
+
+  it('fails as a SignInError of the discovery step when the org is not reachable', async () => {
+    const stopped = await startLocalOrg();
+    const issuer = stopped.issuer;
+    await stopped.stop();
+    const attempt = signIn(issuer, {
+      username: demo.user.username,
+      password: demo.user.password,
+      clientId: demo.webApp.clientId,
+      clientSecret: demo.webApp.clientSecret,
+      redirectUri: demo.webApp.redirectUris[0] as string,
+    });
+    await expect(attempt).rejects.toBeInstanceOf(SignInError);
+    await expect(attempt).rejects.toMatchObject({
+      code: 'discovery',
+      message: `could not reach ${new URL(issuer).origin}`,
+    });
+  });
+
   it('refuses an authorization request without PKCE', async () => {
     const back = await authorize(org, { challenge: null, method: null });
     expect(back.searchParams.get('error')).toBe('invalid_request');

@@ -165,10 +165,44 @@ describe('empty parameters count as absent', () => {
 });
 
 describe('client authentication confusion', () => {
-  it('refuses a client_id form field that is not the assertion issuer', async () => {
+  it('answers a client_id field naming another client than the assertion with invalid_client', async () => {
     for (const clientId of [OTHER_AGENT, demo.webApp.clientId]) {
       const res = await exchange(f.org, { ...secretRequest(idToken), client_id: clientId });
-      expectRefused(f, res, 400, 'invalid_request', /client_id mismatch/);
+      expectRefused(f, res, 401, 'invalid_client', /client_id mismatch/);
+    }
+    const res = await redeemForm('default', {
+      assertion: await freshIdJag(f, idToken),
+      client_id: OTHER_AGENT,
+    });
+    expectRefused(f, res, 401, 'invalid_client', /client_id mismatch/);
+  });
+
+  it('answers a client_id field naming another client than the Basic user with invalid_client', async () => {
+    const basic = Buffer.from(`${SECRET_AGENT}:${SECRET_AGENT_SECRET}`).toString('base64');
+    const res = await postForm(
+      tokenEndpoint,
+      { grant_type: TOKEN_EXCHANGE, client_id: OTHER_AGENT, ...secretRequest(idToken) },
+      { Authorization: `Basic ${basic}` },
+    );
+    expectRefused(f, res, 401, 'invalid_client', /client_id mismatch/);
+    expect(res.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
+  });
+
+  it.each([
+    ['not Basic', 'Bearer abc'],
+    ['not base64', 'Basic !!!'],
+    ['without a colon', `Basic ${Buffer.from(SECRET_AGENT).toString('base64')}`],
+    ['with no secret', `Basic ${Buffer.from(`${SECRET_AGENT}:`).toString('base64')}`],
+    ['badly percent-encoded', `Basic ${Buffer.from('%zz:%zz').toString('base64')}`],
+  ])('answers an Authorization header %s with invalid_client', async (_name, authorization) => {
+    for (const endpoint of [tokenEndpoint, f.org.customServer('default').tokenEndpoint]) {
+      const res = await postForm(
+        endpoint,
+        { grant_type: TOKEN_EXCHANGE, ...secretRequest(idToken) },
+        { Authorization: authorization },
+      );
+      expectRefused(f, res, 401, 'invalid_client', /authorization header|client_secret/);
+      expect(res.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
     }
   });
 

@@ -89,6 +89,51 @@ describe('subject token checks', () => {
     expectRefused(f, res, 400, 'invalid_grant', reason);
   });
 
+  it.each<[string, unknown]>([
+    ['a number', 1],
+    ['an object', {}],
+    ['null', null],
+    ['true', true],
+  ])('refuses an org-signed ID token whose typ header is %s, as invalid_grant', async (_n, typ) => {
+    const header = { alg: 'RS256', kid: f.orgKey.kid, typ };
+    const token = signRawJws(header, idTokenClaims(f, { sid: sidOf(idToken) }), f.orgKey);
+    f.secrets.add(token);
+    const res = await exchange(f.org, idJagRequest(f.org, token));
+    expectRefused(f, res, 400, 'invalid_grant', /header "typ" is invalid/);
+  });
+
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    ['a negative auth_time', { auth_time: -1 }, /claim "auth_time" is invalid/],
+    ['an auth_time that is a string', { auth_time: 'yesterday' }, /claim "auth_time" is invalid/],
+    ['amr that is not a list of strings', { amr: [1, {}] }, /claim "amr" is invalid/],
+    ['a sid that is a number', { sid: 42 }, /claim "sid" is invalid/],
+    ['a 5,000 character sub', { sub: 's'.repeat(5_000) }, /claim "sub" is invalid/],
+    ['an iat an hour in the future', { iat: 3600, exp: 3900 }, /iat is in the future/],
+  ])('refuses an org-signed ID token with %s, as invalid_grant', async (_n, claims, reason) => {
+    const now = Math.floor(Date.now() / 1000);
+    const merged: Record<string, unknown> = {
+      ...idTokenClaims(f, { sid: sidOf(idToken) }),
+      ...claims,
+    };
+    if (typeof claims.iat === 'number') merged.iat = now + claims.iat;
+    if (typeof claims.exp === 'number') merged.exp = now + claims.exp;
+    const token = await signWithOrgKey(f, merged);
+    f.secrets.add(token);
+    const res = await exchange(f.org, idJagRequest(f.org, token));
+    expectRefused(f, res, 400, 'invalid_grant', reason);
+  });
+
+  it('accepts an org-signed ID token issued 20 s in the future (30 s skew)', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const claims = idTokenClaims(f, { sid: sidOf(idToken), iat: now + 20, exp: now + 320 });
+    const token = await signWithOrgKey(f, claims);
+    f.secrets.add(token);
+    const res = await exchange(f.org, idJagRequest(f.org, token));
+    expect(res.status).toBe(200);
+    f.secrets.add(res.body.access_token as string);
+    expectNoSecretInAudit(f);
+  });
+
   it.each<[string, () => string | Promise<string>, RegExp]>([
     [
       'an org-signed ID token with an unknown crit header',

@@ -18,8 +18,9 @@ function duplicates<T>(items: readonly T[], key: (item: T) => string): number[] 
 }
 
 /**
- * Checks what a schema cannot: unique ids, and that every name a field refers to (linked app,
- * connected server, secret, service account, assigned user, allowed client) exists.
+ * Checks what a schema cannot: unique ids, that every name a field refers to (linked app,
+ * connected server, secret, service account, assigned user, allowed client) exists, and that a
+ * custom server with a `clients` list lists every agent connected to it.
  */
 export function crossReferenceIssues(config: OrgConfig): ReferenceIssue[] {
   const issues: ReferenceIssue[] = [];
@@ -107,6 +108,12 @@ export function crossReferenceIssues(config: OrgConfig): ReferenceIssue[] {
         if (!server) {
           add([...at, 'server'], `unknown custom server "${connection.server}"`);
           return;
+        }
+        if (server.clients && !server.clients.includes(agent.clientId)) {
+          add(
+            [...at, 'server'],
+            `custom server "${server.id}" does not serve this agent: its "clients" do not list "${agent.clientId}"`,
+          );
         }
         if (connection.scopes !== 'all') {
           const [kind, list] =

@@ -66,14 +66,24 @@ function userCheck(org: OrgModel, agent: AgentConfig | undefined, userId: string
   return null;
 }
 
-function serverConnection(
+/**
+ * The agent's usable connection to `server`: active, to a server that serves the agent (one
+ * with no `clients` list, or listing it). Hop 1 and hop 2 both ask this, so an ID-JAG is issued
+ * only when its redemption can be allowed.
+ */
+function usableConnection(
   agent: AgentConfig,
   server: CustomServerModel,
-): ServerConnectionConfig | undefined {
-  return agent.connections.find(
+): { connection: ServerConnectionConfig } | { reason: string } {
+  const connection = agent.connections.find(
     (c): c is ServerConnectionConfig =>
       c.type === 'authorization-server' && c.server === server.config.id && c.status === 'active',
   );
+  if (!connection) return { reason: `no active connection to server ${server.config.id}` };
+  if (server.config.clients && !server.config.clients.includes(agent.clientId)) {
+    return { reason: `client ${agent.clientId} is not allowed by server ${server.config.id}` };
+  }
+  return { connection };
 }
 
 function decideIdJag(org: OrgModel, request: ExchangeRequest): Decision {
@@ -81,10 +91,9 @@ function decideIdJag(org: OrgModel, request: ExchangeRequest): Decision {
   const server = serverByIssuer(org, request.audience);
   if (!server) return deny('invalid_target', `audience ${request.audience} is not a custom server`);
 
-  const connection = serverConnection(request.agent, server);
-  if (!connection) {
-    return deny('invalid_target', `no active connection to server ${server.config.id}`);
-  }
+  const usable = usableConnection(request.agent, server);
+  if (!('connection' in usable)) return deny('invalid_target', usable.reason);
+  const { connection } = usable;
 
   if (
     request.resource !== undefined &&
@@ -154,19 +163,13 @@ function decideAccessToken(org: OrgModel, request: AccessTokenRequest): Decision
   const { server } = request;
   const agent = org.agents.get(request.clientId);
   if (!agent) return deny('access_denied', `client ${request.clientId} is not an agent`);
-  if (server.config.clients && !server.config.clients.includes(agent.clientId)) {
-    return deny(
-      'access_denied',
-      `client ${agent.clientId} is not allowed by server ${server.config.id}`,
-    );
-  }
   const denied = userCheck(org, agent, request.userId);
   if (denied) return denied;
 
   // Re-checked here so that deactivating a connection also stops ID-JAGs already issued.
-  const connection = serverConnection(agent, server);
-  if (!connection)
-    return deny('access_denied', `no active connection to server ${server.config.id}`);
+  const usable = usableConnection(agent, server);
+  if (!('connection' in usable)) return deny('access_denied', usable.reason);
+  const { connection } = usable;
 
   const allowed = allowedScopes(connection.scopes, server.config.scopes);
   const scopes = request.scopes.filter((s) => allowed.includes(s) && !SYSTEM_SCOPES.has(s));
@@ -187,9 +190,11 @@ function decideAccessToken(org: OrgModel, request: AccessTokenRequest): Decision
  * The one policy function: every token exchange at the org and every JWT-bearer grant at a
  * custom server asks it. It enforces managed connections (WIRE.md): the agent must have an
  * active connection to the custom server (by `audience`, the server's issuer) or to the vault
- * entry (by `resource`, its ORN or configured indicator); system scopes and scopes outside the
- * connection's rule are refused (`invalid_scope`), never widened; a missing connection or an
- * unknown target is `invalid_target`, without listing what is allowed.
+ * entry (by `resource`, its ORN or configured indicator), and a custom server with a `clients`
+ * list must list the agent; system scopes and scopes outside the connection's rule are refused
+ * (`invalid_scope`), never widened; a missing or unusable connection or an unknown target is
+ * `invalid_target` at the org, without listing what is allowed (`access_denied` at a custom
+ * server, which redeems an ID-JAG already issued).
  */
 export function decide(org: OrgModel, request: ExchangeRequest | AccessTokenRequest): Decision {
   if (request.kind === 'access-token') return decideAccessToken(org, request);

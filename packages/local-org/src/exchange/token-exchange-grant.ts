@@ -111,8 +111,8 @@ export function tokenExchangeGrant(org: OrgModel) {
         scope: grant.scopes,
         ...(grant.resource === undefined ? {} : { resource: grant.resource }),
         ...(user?.email === undefined ? {} : { email: user.email }),
-        ...(typeof subject.auth_time === 'number' ? { authTime: subject.auth_time } : {}),
-        ...(Array.isArray(subject.amr) ? { amr: subject.amr as string[] } : {}),
+        ...(subject.auth_time === undefined ? {} : { authTime: subject.auth_time }),
+        ...(subject.amr === undefined ? {} : { amr: subject.amr }),
         // RFC 8693 §4.1: the agent acts for the user (`sub`); Okta marks it as an AI agent.
         act: { sub: agent.clientId, sub_profile: 'ai_agent' },
         lifetimeSeconds: EXCHANGE_LIFETIME_SECONDS,

@@ -7,6 +7,8 @@ import {
 import { ORG_ROUTES, SIGN_IN_PATH } from '../org/org-provider.js';
 import { handleSignIn } from '../org/sign-in-handler.js';
 import type { CustomServerModel, OrgModel } from '../org-model.js';
+import { sendJson } from './send-json.js';
+import { oversizedBody, tokenRequestRefusal } from './token-request-guard.js';
 
 /** The request handlers the router dispatches to. */
 export interface Routes {
@@ -18,11 +20,6 @@ export interface Routes {
 /** Largest body accepted on any endpoint, in bytes; oidc-provider's own cap is lower still. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
-  res.end(JSON.stringify(body));
-}
-
 function notFound(res: ServerResponse): void {
   sendJson(res, 404, { error: 'not_found', error_description: 'No such endpoint.' });
 }
@@ -30,7 +27,9 @@ function notFound(res: ServerResponse): void {
 /**
  * Dispatches one HTTP request: `/oauth2/{id}/...` to that custom server (its token endpoint,
  * key set and metadata only), `/signin/...` to the sign-in page, everything else to the org's
- * oidc-provider. A declared body over {@link MAX_BODY_BYTES} is refused before it is read.
+ * oidc-provider. A request to a token endpoint that is not a form `POST` is refused (and audited)
+ * before it is read (see `tokenRequestRefusal`), as is any declared body over
+ * {@link MAX_BODY_BYTES}.
  */
 export function createRouter(routes: Routes) {
   const orgCallback = routes.orgProvider.callback();
@@ -42,30 +41,44 @@ export function createRouter(routes: Routes) {
   );
 
   return async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    // A target that reads as a scheme-relative URL (`//`, `//host/...`) names no path here.
+    const target = req.url ?? '/';
+    const url = target.startsWith('//') ? null : URL.parse(target, 'http://localhost');
+    if (url === null) {
+      sendJson(res, 400, {
+        error: 'invalid_request',
+        error_description: 'Malformed request target.',
+      });
+      return;
+    }
     const path = url.pathname;
 
     const custom = /^\/oauth2\/([^/]+)(\/.*)?$/.exec(path);
     const server = custom?.[1] === undefined ? undefined : customCallbacks.get(custom[1]);
+    const tokenEndpoint = server
+      ? custom?.[2] === CUSTOM_SERVER_ROUTES.token
+      : path === ORG_ROUTES.token;
 
-    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
-      const tokenEndpoint = server
-        ? custom?.[2] === CUSTOM_SERVER_ROUTES.token
-        : path === ORG_ROUTES.token;
+    const refusal = tokenEndpoint
+      ? tokenRequestRefusal(req, path, MAX_BODY_BYTES)
+      : oversizedBody(req, path, MAX_BODY_BYTES);
+    if (refusal) {
       if (tokenEndpoint) {
         routes.org.audit.write({
           server: server?.model.issuer ?? routes.org.issuer,
           decision: 'deny',
-          status: 413,
+          status: refusal.status,
           error: 'invalid_request',
-          reason: `request body of ${req.headers['content-length']} bytes refused at ${path}`,
+          reason: refusal.reason,
         });
       }
-      res.setHeader('Connection', 'close');
-      sendJson(res, 413, {
-        error: 'invalid_request',
-        error_description: 'The request body is too large.',
-      });
+      // The body was not read: the connection cannot carry another request.
+      sendJson(
+        res,
+        refusal.status,
+        { error: 'invalid_request', error_description: refusal.description },
+        { ...refusal.headers, Connection: 'close' },
+      );
       return;
     }
 

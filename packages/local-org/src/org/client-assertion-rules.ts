@@ -1,3 +1,4 @@
+import { MAX_JTI_LENGTH } from '@onbehalf/id-jag';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 
 /** Longest lifetime of a client assertion (WIRE.md: `exp` at most one hour ahead). */
@@ -8,7 +9,8 @@ const TOLERANCE_SECONDS = 30;
  * Extra checks on a `private_key_jwt` client assertion, on top of oidc-provider's (signature by
  * a key of that client's set, `iss` = `sub` = client, `aud`, `exp` and `jti` present, `jti`
  * single-use): `aud` a single string (RFC 7523bis), `exp` at most one hour ahead, `iat` not in
- * the future. Each failure is `invalid_client` (401).
+ * the future, `jti` a string of at most `MAX_JTI_LENGTH` (256) characters, the cap an ID-JAG's
+ * `jti` has too: each becomes a key in a replay store. Each failure is `invalid_client` (401).
  */
 export async function assertClientAssertion(
   _ctx: KoaContextWithOIDC,
@@ -26,6 +28,11 @@ export async function assertClientAssertion(
     claims.exp > now + MAX_ASSERTION_LIFETIME_SECONDS + TOLERANCE_SECONDS
   ) {
     throw new errors.InvalidClientAuth('client assertion exp is too far in the future');
+  }
+  if (typeof claims.jti !== 'string' || claims.jti.length > MAX_JTI_LENGTH) {
+    throw new errors.InvalidClientAuth(
+      `client assertion jti must be a string of at most ${MAX_JTI_LENGTH} characters`,
+    );
   }
   if (typeof claims.iat === 'number' && claims.iat > now + TOLERANCE_SECONDS) {
     throw new errors.InvalidClientAuth('client assertion iat is in the future');

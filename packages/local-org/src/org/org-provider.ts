@@ -168,7 +168,8 @@ export function createOrgProvider(org: OrgModel, cookieKeys: string[]): Provider
     renderError: async (ctx, out) => {
       // An error that cannot go back to the app (unregistered redirect URI, unknown client) is a
       // page for a browser, and RFC 6749 §5.2 JSON for a client that asks for JSON (`signIn`).
-      if (ctx.accepts('html', 'json') === 'json') {
+      // The token endpoint answers JSON whatever the client accepts (RFC 6749 §5.2).
+      if (ctx.oidc.route === 'token' || ctx.accepts('html', 'json') === 'json') {
         ctx.type = 'json';
         ctx.body = { error: out.error, error_description: out.error_description };
         return;
