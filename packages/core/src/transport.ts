@@ -108,6 +108,10 @@ export async function sendOnce(
   }
 }
 
+// One decoder for every answer: a whole body decoded in one call leaves no state behind, and a
+// decoder made per answer (and fed chunk by chunk) costs about as much as the rest of the read.
+const UTF8 = new TextDecoder('utf-8');
+
 function tooLarge(url: string, max: number, step: ExchangeStep, status: number): ExchangeError {
   return new ExchangeError(`The answer from ${url} is larger than ${max} bytes`, {
     code: 'response_too_large',
@@ -129,9 +133,8 @@ async function readCapped(
   }
   if (response.body === null) return '';
   const reader = response.body.getReader();
-  const decoder = new TextDecoder('utf-8');
+  const chunks: Uint8Array[] = [];
   let received = 0;
-  let text = '';
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
@@ -140,7 +143,17 @@ async function readCapped(
       await reader.cancel().catch(() => undefined);
       throw tooLarge(url, max, step, response.status);
     }
-    text += decoder.decode(value, { stream: true });
+    chunks.push(value);
   }
-  return text + decoder.decode();
+  return UTF8.decode(chunks.length === 1 ? chunks[0] : concat(chunks, received));
+}
+
+function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
 }

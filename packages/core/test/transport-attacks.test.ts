@@ -44,6 +44,24 @@ describe('content types of a 200', () => {
     },
   );
 
+  it('reads an answer sent in pieces, a character split between two of them', async () => {
+    const { credential } = await outcome(({ request, response }) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      const body = Buffer.from(
+        JSON.stringify({
+          issued_token_type: request.form.get('requested_token_type'),
+          access_token: 'caf\u00e9-\u{1f511}',
+          token_type: 'N_A',
+        }),
+      );
+      // Cut inside the four bytes of the key emoji, and send the rest a moment later.
+      const cut = body.indexOf(Buffer.from('\u{1f511}')) + 2;
+      response.write(body.subarray(0, cut));
+      setTimeout(() => response.end(body.subarray(cut)), 20);
+    });
+    expect(credential?.token).toBe('caf\u00e9-\u{1f511}');
+  });
+
   it('refuses a valid JSON object followed by garbage', async () => {
     const { error } = await outcome(({ request, response }) => {
       response.writeHead(200, { 'content-type': 'application/json' });
