@@ -94,9 +94,9 @@ await group('local-org throughput and crypto floor', async () => {
   try {
     const key = await demoAgentKey();
     const idToken = await demoIdToken(org.issuer);
-    const { row, exchangesPerSecond } = await localOrgThroughputFigure(profile, org, key, idToken);
+    const { row, ...throughput } = await localOrgThroughputFigure(profile, org, key, idToken);
     rows.push(row);
-    rows.push(await cryptoFloorFigure(profile, org, key, idToken, exchangesPerSecond));
+    rows.push(await cryptoFloorFigure(profile, org, key, idToken, throughput));
     rows.push(await xaaPathFigure(profile, org, idToken));
   } finally {
     await org.stop();

@@ -79,3 +79,74 @@ export function figuresOf(figures: Map<string, TaskFigures>, name: string): Task
   if (found === undefined) throw new Error(`no figures for task "${name}"`);
   return found;
 }
+
+/** What {@link cpuCost} reports per task: medians over the rounds. */
+export interface CostFigures {
+  /** Process CPU time (user + system, every thread) per call, in microseconds. */
+  readonly cpuMicros: number;
+  /** Wall time per call with `concurrency` calls in flight, in microseconds. */
+  readonly wallMicros: number;
+  /** Calls measured over every round. */
+  readonly calls: number;
+}
+
+/**
+ * The CPU cost of each task: for `timeMs` per round, `concurrency` calls kept in flight (as a
+ * server under load meets them), process CPU time divided by the calls made, reversing the order
+ * each round; the median of the rounds. Unlike the latency of one awaited call at a time, this
+ * leaves out the time a call only waits (a Web Crypto job handed to the thread pool and back) and
+ * the time the machine gives to other processes, and counts the thread pool's work.
+ */
+export async function cpuCost(
+  tasks: readonly MeasuredTask[],
+  options: { readonly rounds: number; readonly timeMs: number; readonly concurrency: number },
+): Promise<Map<string, CostFigures>> {
+  const perTask = new Map<string, { cpu: number[]; wall: number[]; calls: number }>();
+  for (const task of tasks) perTask.set(task.name, { cpu: [], wall: [], calls: 0 });
+
+  const run = async (task: MeasuredTask, timeMs: number) => {
+    let calls = 0;
+    const started = performance.now();
+    const cpu = process.cpuUsage();
+    const worker = async () => {
+      while (performance.now() - started < timeMs) {
+        await task.fn();
+        calls += 1;
+      }
+    };
+    await Promise.all(Array.from({ length: options.concurrency }, worker));
+    const used = process.cpuUsage(cpu);
+    const wall = (performance.now() - started) * 1000;
+    return { cpuMicros: (used.user + used.system) / calls, wallMicros: wall / calls, calls };
+  };
+
+  for (const task of tasks) await run(task, Math.min(200, options.timeMs));
+  for (let round = 0; round < options.rounds; round += 1) {
+    const ordered = round % 2 === 0 ? tasks : [...tasks].reverse();
+    for (const task of ordered) {
+      const result = await run(task, options.timeMs);
+      const entry = perTask.get(task.name);
+      if (entry === undefined) continue;
+      entry.cpu.push(result.cpuMicros);
+      entry.wall.push(result.wallMicros);
+      entry.calls += result.calls;
+    }
+  }
+
+  const figures = new Map<string, CostFigures>();
+  for (const [name, entry] of perTask) {
+    figures.set(name, {
+      cpuMicros: median(entry.cpu),
+      wallMicros: median(entry.wall),
+      calls: entry.calls,
+    });
+  }
+  return figures;
+}
+
+/** Looks a task's cost up, failing loudly when it is missing. */
+export function costOf(figures: Map<string, CostFigures>, name: string): CostFigures {
+  const found = figures.get(name);
+  if (found === undefined) throw new Error(`no cost for task "${name}"`);
+  return found;
+}
