@@ -8,9 +8,14 @@
  */
 export interface ReplayStore {
   /**
-   * Records `jti` and returns `true` on its first use; returns `false` when it was seen before.
+   * Records `jti` and resolves to `true` on its first use, `false` when it was seen before.
    * `expiresAt` (epoch milliseconds) is when the entry may be forgotten: after it, the token it
    * came from is refused as expired anyway.
+   *
+   * Resolve to the boolean itself, not the client's reply: `verifyIdJag` accepts the ID-JAG only
+   * on exactly `true`, and refuses it (code `replayed`) on anything else, such as Redis's `'OK'`
+   * or `null`, on a throw, and when no answer comes within its `replayStoreTimeoutMs` (5 s by
+   * default). Give the client its own shorter timeout so a hung connection fails fast.
    */
   consume(jti: string, expiresAt: number): Promise<boolean>;
 }

@@ -7,6 +7,7 @@ import {
   MAX_ID_JAG_LIFETIME_SECONDS,
   parseIdJagClaims,
 } from './claims.js';
+import { consumeJti, DEFAULT_REPLAY_STORE_TIMEOUT_MS, MAX_TIMER_MS } from './consume-jti.js';
 import { decodeCompactJws } from './decode.js';
 import { IdJagError } from './errors.js';
 import { checkIdJagHeader } from './header-checks.js';
@@ -38,9 +39,22 @@ export interface VerifyIdJagOptions {
    * this process, which is right for a single instance only.
    */
   replayStore?: ReplayStore;
+  /**
+   * How long the replay store's `consume` may take, in milliseconds. Default 5 000. When it has
+   * not answered by then, the ID-JAG is refused with code `replayed` (fail closed) and the late
+   * answer is ignored, so a store that hangs cannot hold token requests open.
+   */
+  replayStoreTimeoutMs?: number;
   /** The current time in epoch milliseconds. Default `Date.now()`. */
   now?: number;
-  /** `fetch` used to download remote key sets. Default the global `fetch`. */
+  /**
+   * `fetch` used to download remote key sets. Default the global `fetch`.
+   *
+   * Downloaded key sets are cached per `fetch` function, so pass the same one on every call:
+   * create a wrapper once, at start-up, never per request. A new function on each call gets an
+   * empty cache each time, downloading the key set on every verification and losing the cooldown
+   * that limits refetches caused by unknown `kid` values.
+   */
   fetch?: KeySetFetch;
 }
 
@@ -67,6 +81,7 @@ const optionsSchema = z.object({
       'must have a consume(jti, expiresAt) method',
     )
     .optional(),
+  replayStoreTimeoutMs: z.number().int().positive().max(MAX_TIMER_MS).optional(),
   now: z.number().finite().optional(),
   fetch: z.function().optional(),
 });
@@ -160,7 +175,9 @@ function checkTimes(
  * that issuer's keys only; `aud` this server (a string or a one-element array); `client_id` the
  * authenticated client; `exp`, `iat`, `jti` present; not expired, not issued in the future,
  * lifetime ≤ 300 s, not older than `maxAgeSeconds`; the claims schema; finally the `jti` is
- * consumed in the replay store so the ID-JAG is single-use.
+ * consumed in the replay store so the ID-JAG is single-use. Only a store answer of exactly `true`
+ * within `replayStoreTimeoutMs` lets it pass; a throw, any other answer or no answer is
+ * `replayed`.
  *
  * Every failure is an {@link IdJagError} whose `code` names the check; a token endpoint answers
  * all of them with `invalid_grant`. The `exp` check also runs inside jose's signature
@@ -208,17 +225,12 @@ export async function verifyIdJag(
   }
 
   // The entry must outlive the last moment the token could still pass the `exp` check.
-  const store = options.replayStore ?? defaultReplayStore;
-  let firstUse: boolean;
-  try {
-    firstUse = await store.consume(parsed.claims.jti, (exp + tolerance) * 1000);
-  } catch (cause) {
-    // Fail closed: without the store we cannot know the ID-JAG is unused.
-    throw new IdJagError('replayed', 'the replay store could not record the ID-JAG "jti"', {
-      cause,
-    });
-  }
-  if (!firstUse) throw new IdJagError('replayed', 'ID-JAG "jti" was already used');
+  await consumeJti(
+    options.replayStore ?? defaultReplayStore,
+    parsed.claims.jti,
+    (exp + tolerance) * 1000,
+    options.replayStoreTimeoutMs ?? DEFAULT_REPLAY_STORE_TIMEOUT_MS,
+  );
 
   return { claims: parsed.claims, header: protectedHeader };
 }

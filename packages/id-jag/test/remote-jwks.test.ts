@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type IdJagError, issueIdJag, MemoryReplayStore, verifyIdJag } from '../src/index.js';
+import {
+  type IdJagError,
+  issueIdJag,
+  type KeySetFetch,
+  MemoryReplayStore,
+  verifyIdJag,
+} from '../src/index.js';
 import { AS, CLIENT, IDP, OTHER_IDP, rsaKey, type TestKey } from './fixtures.js';
 import { type JwksServer, startJwksServer } from './jwks-server.js';
 
@@ -168,5 +174,27 @@ describe('remote key sets', () => {
     });
     expect(result.claims.iss).toBe(IDP);
     expect(urls).toEqual([server.url]);
+  });
+
+  it('keeps its key set cache only for the same fetch function across calls', async () => {
+    const key = await rsaKey('org-1');
+    const server = await serve(key);
+    const withFetch = async (fetchKeys: KeySetFetch) =>
+      verifyIdJag(await issue(key), {
+        trustedIssuers: [{ issuer: IDP, jwksUri: server.url }],
+        audience: AS,
+        clientId: CLIENT,
+        replayStore: new MemoryReplayStore(),
+        fetch: fetchKeys,
+      });
+
+    // The documented way: one wrapper, made once, passed on every call.
+    const wrapper: KeySetFetch = (url, init) => fetch(url, init);
+    for (let call = 0; call < 3; call += 1) await withFetch(wrapper);
+    expect(server.requests).toBe(1);
+
+    // A wrapper made per call starts from an empty cache every time.
+    for (let call = 0; call < 3; call += 1) await withFetch((url, init) => fetch(url, init));
+    expect(server.requests).toBe(4);
   });
 });

@@ -1,6 +1,6 @@
 import { createHmac, createPublicKey } from 'node:crypto';
 import { CompactEncrypt, exportJWK, generateKeyPair } from 'jose';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   type IdJagErrorCode,
   issueIdJag,
@@ -321,6 +321,58 @@ describe('replay store', () => {
     expect((await refusal(token(), options({ replayStore: store }))).code).toBe('replayed');
   });
 
+  it('refuses when the store answers anything but true or false (a Redis "OK", an object)', async () => {
+    for (const answer of ['OK', { ok: false }, 1, null, undefined]) {
+      const store = { consume: async () => answer } as unknown as ReplayStore;
+      const { code, message } = await refusal(token(), options({ replayStore: store }));
+      expect(code, JSON.stringify(answer)).toBe('replayed');
+      expect(message).toMatch(/neither true nor false/);
+    }
+  });
+
+  it('refuses when the store never settles, once the replay store deadline passes', async () => {
+    // Only timers are frozen: setImmediate stays real, so "settled by the next turn" is checkable.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const outcome = async (opts: VerifyIdJagOptions, advanceMs: number[]) => {
+        let called!: () => void;
+        const consumed = new Promise<void>((resolve) => {
+          called = resolve;
+        });
+        const store: ReplayStore = {
+          consume: () => {
+            called();
+            return new Promise<boolean>(() => {});
+          },
+        };
+        const verification = verifyIdJag(token(), { ...opts, replayStore: store }).then(
+          () => 'accepted',
+          (error: { code?: string; message?: string }) => `${error.code}: ${error.message}`,
+        );
+        await consumed;
+        const seen: string[] = [];
+        for (const ms of advanceMs) {
+          vi.advanceTimersByTime(ms);
+          const nextTurn = new Promise<string>((resolve) => setImmediate(resolve, 'pending'));
+          seen.push(await Promise.race([verification, nextTurn]));
+        }
+        return seen;
+      };
+
+      expect(await outcome(options({ replayStoreTimeoutMs: 250 }), [249, 1])).toEqual([
+        'pending',
+        'replayed: the replay store did not answer within 250 ms',
+      ]);
+      // The default deadline is 5 s.
+      expect(await outcome(options(), [4999, 1])).toEqual([
+        'pending',
+        'replayed: the replay store did not answer within 5000 ms',
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('forgets expired entries only when sweeping', async () => {
     let now = 0;
     const store = new MemoryReplayStore({ now: () => now, sweepIntervalMs: 1000 });
@@ -343,6 +395,11 @@ describe('options', () => {
       /"algorithms/,
     );
     await expect(verifyIdJag(jwt, options({ clientId: '' }))).rejects.toThrow(/"clientId"/);
+    for (const replayStoreTimeoutMs of [0, -1, 1.5, 2 ** 31]) {
+      await expect(verifyIdJag(jwt, options({ replayStoreTimeoutMs }))).rejects.toThrow(
+        /"replayStoreTimeoutMs"/,
+      );
+    }
 
     const privateJwk = await exportJWK(keyA.privateKey);
     await expect(
