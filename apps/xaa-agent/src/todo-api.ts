@@ -8,8 +8,9 @@ import {
   sendJson,
   serve,
 } from '@onbehalf/sample-kit';
-import { createRemoteJWKSet, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { errors, type JWTPayload, jwtVerify } from 'jose';
 import { z } from 'zod';
+import { KeySetUnavailableError, remoteKeySet } from './key-set.js';
 
 /** Where the todo API gets its access tokens verified. */
 export interface TodoApiOptions extends ListenOptions {
@@ -21,6 +22,8 @@ export interface TodoApiOptions extends ListenOptions {
   readonly audience?: string | undefined;
   /** Allowed clock skew in seconds. Defaults to 30. */
   readonly clockToleranceSeconds?: number | undefined;
+  /** Deadline of one key set download, in milliseconds. Defaults to 5 000. */
+  readonly jwksTimeoutMs?: number | undefined;
 }
 
 /** One todo of one user. */
@@ -32,6 +35,8 @@ export interface Todo {
 }
 
 const REALM = 'todo-api';
+/** Seconds a caller is asked to wait when the key set cannot be had. */
+const KEY_SET_RETRY_AFTER_SECONDS = 5;
 const MAX_TOKEN_LENGTH = 8192;
 const MAX_TODOS_PER_USER = 100;
 const ALGORITHMS = [
@@ -61,12 +66,14 @@ const scopeClaimsSchema = z.object({
  * token (`typ: at+jwt`) from the custom authorization server, verified against its key set:
  * signature, issuer, audience, expiry. Refusals follow RFC 6750 §3: 401 with
  * `WWW-Authenticate: Bearer` (and `error="invalid_token"` when a token was sent but is not
- * good), 403 with `error="insufficient_scope"` and the scope needed.
+ * good), 403 with `error="insufficient_scope"` and the scope needed. When the key set itself
+ * cannot be downloaded or used, the token is not at fault: 503 with `Retry-After` and
+ * `error: "temporarily_unavailable"`, and no challenge, so a caller keeps its token and retries.
  *
  * Todos live in memory, per user (`sub`), and are gone when the process stops.
  */
 export function createTodoApi(options: TodoApiOptions): RequestListener {
-  const keys: JWTVerifyGetKey = createRemoteJWKSet(new URL(options.jwksUri));
+  const keys = remoteKeySet(options.jwksUri, options.jwksTimeoutMs ?? 5000);
   const audience = options.audience ?? 'api://todo';
   const todos = new Map<string, Todo[]>();
 
@@ -95,6 +102,10 @@ export function createTodoApi(options: TodoApiOptions): RequestListener {
         clockTolerance: options.clockToleranceSeconds ?? 30,
       }));
     } catch (error) {
+      if (error instanceof KeySetUnavailableError) {
+        unavailable(response);
+        return undefined;
+      }
       const description = invalidTokenDescription(error);
       refuse(
         response,
@@ -200,10 +211,13 @@ function grantedScopes(claims: JWTPayload): string[] {
 function invalidTokenDescription(error: unknown): string {
   if (error instanceof errors.JWTExpired) return 'The access token expired.';
   if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.reason === 'missing') return 'The access token is missing a required claim.';
+    if (error.reason === 'invalid') return 'The access token has a claim of the wrong type.';
     if (error.claim === 'aud') return 'The access token is not for this API.';
     if (error.claim === 'iss') return 'The access token is from an untrusted issuer.';
     if (error.claim === 'typ') return 'The token is not an RFC 9068 access token.';
-    return 'The access token is missing a required claim.';
+    if (error.claim === 'nbf') return 'The access token is not valid yet.';
+    return 'The access token has an invalid claim.';
   }
   if (error instanceof errors.JWSSignatureVerificationFailed) {
     return 'The access token signature is invalid.';
@@ -220,4 +234,17 @@ function refuse(
   body: { error: string; error_description: string },
 ): void {
   sendJson(response, status, body, { 'www-authenticate': challenge });
+}
+
+/** 503 for a failure on this side: no challenge, so the caller keeps its token and retries. */
+function unavailable(response: ServerResponse): void {
+  sendJson(
+    response,
+    503,
+    {
+      error: 'temporarily_unavailable',
+      error_description: 'The access token cannot be checked right now. Try again later.',
+    },
+    { 'retry-after': String(KEY_SET_RETRY_AFTER_SECONDS) },
+  );
 }

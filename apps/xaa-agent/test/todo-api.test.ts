@@ -128,6 +128,19 @@ describe('todo API', () => {
     await expectInvalidToken(await list(`Bearer ${token}`), /expired/);
   });
 
+  it('says why a claim fails: nbf in the future, a claim of the wrong type, a missing one', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const notYet = await mint({ claims: { nbf: now + 600 } });
+    await expectInvalidToken(
+      await list(`Bearer ${notYet}`),
+      /^The access token is not valid yet\.$/,
+    );
+    const wrongType = await mint({ claims: { exp: String(now + 300) } as unknown as JWTPayload });
+    await expectInvalidToken(await list(`Bearer ${wrongType}`), /claim of the wrong type/);
+    const noSubject = await mint({ claims: { sub: undefined } });
+    await expectInvalidToken(await list(`Bearer ${noSubject}`), /missing a required claim/);
+  });
+
   it('refuses a token for another audience', async () => {
     const token = await mint({ claims: { aud: 'api://payroll' } });
     await expectInvalidToken(await list(`Bearer ${token}`), /not for this API/);
