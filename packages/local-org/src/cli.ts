@@ -1,6 +1,6 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { AuditRecord } from './audit.js';
+import { type AuditFile, openAuditFile } from './audit-file.js';
 import { ConfigError } from './config/config-error.js';
 import { defaultOrgConfig, demo } from './config/default-org.js';
 import { loadConfig } from './config/load-config.js';
@@ -11,7 +11,21 @@ const USAGE = `Usage: onbehalf-local-org [--config org.yaml] [--port 4000] [--ho
        onbehalf-local-org --hash-password < password.txt
 
 Runs a local Okta-like org for AI agent token exchange. Without --config, the built-in demo org.
---audit-log -   writes one JSON line per token request to stderr (the default with no file).`;
+--audit-log -   writes one JSON line per token request to stderr (the default with no file).
+Exits 2 for a bad command line, 1 when the org cannot start.`;
+
+/** A bad command line: exit status 2, as for a usage error. */
+class UsageError extends Error {}
+
+const PORT = /^[0-9]{1,5}$/;
+
+function portOption(value: string | undefined): number {
+  if (value === undefined) return 4000;
+  if (!PORT.test(value) || Number(value) > 65_535) {
+    throw new UsageError(`--port must be a decimal port number from 0 to 65535, not "${value}"`);
+  }
+  return Number(value);
+}
 
 // oidc-provider prints an "unsupported runtime" notice on import under Node.js 20, which this
 // package supports (engines >=20.19); the CLI filters that one line so startup output stays useful.
@@ -29,8 +43,8 @@ async function readStdin(): Promise<string> {
     .replace(/\r?\n$/, '');
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
+function parseCommandLine() {
+  return parseArgs({
     options: {
       config: { type: 'string', short: 'c' },
       port: { type: 'string', short: 'p' },
@@ -42,28 +56,41 @@ async function main(): Promise<void> {
       help: { type: 'boolean', short: 'h' },
     },
   });
+}
+
+async function main(): Promise<void> {
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine();
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values } = parsed;
   if (values.help) {
     console.log(USAGE);
     return;
   }
   if (values['hash-password']) {
-    console.log(await hashPassword(await readStdin()));
+    const password = await readStdin();
+    if (password === '') throw new UsageError('--hash-password: the password on stdin is empty');
+    console.log(await hashPassword(password));
     return;
   }
 
-  const port = values.port === undefined ? 4000 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new Error(`--port must be a port number, not "${values.port}"`);
+  const port = portOption(values.port);
+  let file: AuditFile | undefined;
+  const auditTarget = values['audit-log'] ?? '-';
+  if (auditTarget !== '-') {
+    file = await openAuditFile(auditTarget, (message) => {
+      process.stderr.write(`onbehalf-local-org: ${message}\n`);
+    }).catch((error: unknown) => {
+      throw new UsageError(error instanceof Error ? error.message : String(error));
+    });
   }
   const config = values.config ? await loadConfig(values.config) : defaultOrgConfig();
-
-  let file: WriteStream | undefined;
-  const auditTarget = values['audit-log'] ?? '-';
-  if (auditTarget !== '-') file = createWriteStream(auditTarget, { flags: 'a', mode: 0o600 });
   const onAudit = (record: AuditRecord) => {
-    const line = `${JSON.stringify(record)}\n`;
-    if (file) file.write(line);
-    else if (!values.quiet) process.stderr.write(line);
+    if (file) file.write(record);
+    else if (!values.quiet) process.stderr.write(`${JSON.stringify(record)}\n`);
   };
 
   const { startLocalOrg } = await import('./start-local-org.js');
@@ -107,7 +134,7 @@ async function main(): Promise<void> {
     console.log(`\n${signal}: stopping local-org`);
     org
       .stop()
-      .then(() => file?.end())
+      .then(() => file?.close())
       .then(
         () => process.exit(0),
         () => process.exit(1),
@@ -121,5 +148,5 @@ main().catch((error: unknown) => {
   if (error instanceof ConfigError) console.error(error.message);
   else
     console.error(`onbehalf-local-org: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
+  process.exit(error instanceof UsageError ? 2 : 1);
 });

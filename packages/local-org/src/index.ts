@@ -23,6 +23,7 @@ export {
   TOKEN_EXCHANGE,
   VAULTED_SECRET_TOKEN_TYPE,
 } from './exchange/constants.js';
+export { KeyFileError } from './keys.js';
 export { ERROR_DESCRIPTIONS, type OAuthErrorCode } from './oauth-errors.js';
 export { hashPassword } from './password.js';
 export { SignInError, type SignInOptions, type SignInResult, signIn } from './sign-in.js';

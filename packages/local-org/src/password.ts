@@ -16,8 +16,11 @@ const plainHashes = new WeakMap<object, { password: string; hash: Promise<Buffer
  * Hashes a password for the `passwordHash` field of a configured user:
  * `scrypt$<salt>$<hash>`, salt 16 random bytes and hash 32 bytes, both base64url, scrypt with
  * Node's defaults (N = 16384, r = 8, p = 1).
+ *
+ * @throws {TypeError} for an empty password, which no sign-in accepts.
  */
 export async function hashPassword(password: string): Promise<string> {
+  if (password === '') throw new TypeError('hashPassword: the password is empty');
   const salt = randomBytes(16);
   const hash = await scryptAsync(password, salt, KEY_LENGTH);
   return `scrypt$${salt.toString('base64url')}$${hash.toString('base64url')}`;
@@ -25,12 +28,14 @@ export async function hashPassword(password: string): Promise<string> {
 
 /**
  * Checks a password against a plain configured password or a `scrypt$<salt>$<hash>` hash, in
- * constant time with respect to the stored value.
+ * constant time with respect to the stored value. An empty password never matches, whatever
+ * hash is configured.
  */
 export async function verifyPassword(
   password: string,
   stored: { password?: string | undefined; passwordHash?: string | undefined },
 ): Promise<boolean> {
+  if (password === '') return false;
   if (stored.passwordHash !== undefined) {
     const [, salt, hash] = stored.passwordHash.split('$');
     if (!salt || !hash) return false;

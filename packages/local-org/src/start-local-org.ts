@@ -2,47 +2,27 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MemoryReplayStore } from '@onbehalf/id-jag';
 import type Provider from 'oidc-provider';
-import { z } from 'zod';
-import { AuditLog, type AuditRecord, type AuditSink } from './audit.js';
+import { AuditLog, type AuditRecord } from './audit.js';
 import { auditTokenEndpoint } from './audit-middleware.js';
+import { ConfigError, formatPath } from './config/config-error.js';
 import { defaultOrgConfig } from './config/default-org.js';
 import { validateConfig } from './config/load-config.js';
-import type { OrgConfig, OrgConfigInput } from './config/schema.js';
+import { type OrgConfig, type OrgConfigInput, orgConfigSchema } from './config/schema.js';
+import { targetNameIssues } from './config/target-names.js';
 import {
   CUSTOM_SERVER_ROUTES,
   createCustomServerProvider,
 } from './custom-server/custom-server-provider.js';
+import { secureHtmlPages } from './http/html-security-headers.js';
 import { createRouter } from './http/router.js';
 import { sendJson } from './http/send-json.js';
 import { loadOrCreateKeys } from './keys.js';
 import { answerClientAuthFailuresAsInvalidClient } from './org/client-auth-errors.js';
 import { createOrgProvider, ORG_ROUTES } from './org/org-provider.js';
 import { buildOrgModel, type CustomServerModel } from './org-model.js';
+import { OPTION_NAMES, parseStartOptions, type StartOptions } from './start-options.js';
 
-/** Where and how to run the org. */
-export interface StartOptions {
-  /** TCP port; 0 (the default) picks a free one. */
-  port?: number;
-  /** Interface to listen on. Default `127.0.0.1`: the org is for local development only. */
-  host?: string;
-  /** Directory that keeps the signing keys across restarts (`keys.json`, mode 0600). */
-  dataDir?: string;
-  /** Called with every audit record as it is written. */
-  onAudit?: AuditSink;
-  /** Time a client has to send a request's headers, in ms; then 408 and close. Default 5000. */
-  headersTimeoutMs?: number;
-  /** Time a client has to send a whole request, body included, in ms. Default 10000. */
-  requestTimeoutMs?: number;
-}
-
-const timeoutsSchema = z
-  .object({
-    headersTimeoutMs: z.number().int().min(100).max(600_000).default(5_000),
-    requestTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
-  })
-  .refine((t) => t.headersTimeoutMs <= t.requestTimeoutMs, {
-    message: 'headersTimeoutMs must not exceed requestTimeoutMs',
-  });
+export type { StartOptions } from './start-options.js';
 
 /** What a client needs to know about a custom authorization server. */
 export interface CustomServerInfo {
@@ -102,47 +82,39 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
   });
 }
 
-/** The option names of {@link StartOptions}; none is a configuration field. */
-const OPTION_NAMES: ReadonlySet<string> = new Set<keyof StartOptions>([
-  'port',
-  'host',
-  'dataDir',
-  'onAudit',
-  'headersTimeoutMs',
-  'requestTimeoutMs',
-]);
-
 const SIGNATURE = 'startLocalOrg(config?, options?)';
 
+/** The top-level fields of a configuration; no option has one of these names. */
+const CONFIG_FIELDS: ReadonlySet<string> = new Set(Object.keys(orgConfigSchema.shape));
+
 /**
- * Tells the configuration from options passed in its place: an object whose keys are all option
- * names (or `{}`, never a valid configuration) is options; no option name is a configuration
- * field, so this is unambiguous. Options mixed into a configuration, or options given twice, are
- * a `TypeError` naming the signature.
+ * Tells the configuration from options passed in its place: an object without any configuration
+ * field (`{}` included, never a valid configuration) is options, so that a misspelt option is
+ * reported as one. Options mixed into a configuration, or options given twice, are a `TypeError`
+ * naming the signature.
  */
 function splitArguments(
   first: OrgConfigInput | OrgConfig | StartOptions | undefined,
   second: StartOptions | undefined,
-): { config: unknown; options: StartOptions } {
+): { config: unknown; options: unknown } {
   if (typeof first !== 'object' || first === null || Array.isArray(first)) {
-    return { config: first, options: second ?? {} };
+    return { config: first, options: second };
   }
   const keys = Object.keys(first);
-  // `{}` is never a valid configuration (it has no `orgId` or `users`): read it as no options.
-  if (keys.length === 0 && second === undefined) return { config: undefined, options: {} };
   const optionKeys = keys.filter((key) => OPTION_NAMES.has(key));
-  if (optionKeys.length === 0) return { config: first, options: second ?? {} };
-  if (optionKeys.length < keys.length) {
+  if (keys.some((key) => CONFIG_FIELDS.has(key))) {
+    if (optionKeys.length === 0) return { config: first, options: second };
     throw new TypeError(
       `startLocalOrg: ${optionKeys.join(', ')} ${optionKeys.length === 1 ? 'is an option' : 'are options'}, not configuration: the signature is ${SIGNATURE}`,
     );
   }
+  if (second !== undefined && keys.length === 0) return { config: first, options: second };
   if (second !== undefined) {
     throw new TypeError(
-      `startLocalOrg: the first argument holds only options (${optionKeys.join(', ')}) and options were given again: the signature is ${SIGNATURE}`,
+      `startLocalOrg: the first argument holds only options (${keys.join(', ')}) and options were given again: the signature is ${SIGNATURE}`,
     );
   }
-  return { config: undefined, options: first as StartOptions };
+  return { config: undefined, options: first };
 }
 
 /**
@@ -152,7 +124,7 @@ function splitArguments(
  * (JWT-bearer grant for ID-JAGs, RFC 9068 access tokens) and the vault, on one HTTP port.
  *
  * Called as `startLocalOrg(config?, options?)`, or `startLocalOrg(options)` for the default org
- * with options: an object whose keys are all option names is taken as options.
+ * with options: an object without any configuration field is taken as options.
  *
  * @param config The org; the built-in default org (`defaultOrgConfig()`) when omitted.
  * @example
@@ -160,7 +132,8 @@ function splitArguments(
  * const tokens = await signIn(org.issuer, { username: demo.user.username, ... });
  * await org.stop();
  * @throws {ConfigError} for an invalid configuration, naming the path of each bad field.
- * @throws {TypeError} for invalid options, or options mixed into the configuration.
+ * @throws {TypeError} for an invalid or unknown option, or options mixed into the configuration.
+ * @throws {KeyFileError} when `dataDir` holds a `keys.json` that cannot be used.
  */
 export async function startLocalOrg(options: StartOptions): Promise<LocalOrg>;
 export async function startLocalOrg(
@@ -171,17 +144,10 @@ export async function startLocalOrg(
   first?: OrgConfigInput | OrgConfig | StartOptions,
   second?: StartOptions,
 ): Promise<LocalOrg> {
-  const { config, options } = splitArguments(first, second);
-  const valid = validateConfig(config ?? defaultOrgConfig());
-  const timeouts = timeoutsSchema.safeParse({
-    headersTimeoutMs: options.headersTimeoutMs,
-    requestTimeoutMs: options.requestTimeoutMs,
-  });
-  if (!timeouts.success) {
-    const issue = timeouts.error.issues[0];
-    throw new TypeError(`startLocalOrg: ${issue?.path.join('.') || 'options'}: ${issue?.message}`);
-  }
-  const { headersTimeoutMs, requestTimeoutMs } = timeouts.data;
+  const split = splitArguments(first, second);
+  const options = parseStartOptions(split.options);
+  const valid = validateConfig(split.config ?? defaultOrgConfig());
+  const { headersTimeoutMs, requestTimeoutMs } = options;
   const keys = await loadOrCreateKeys(
     valid.customServers.map((s) => s.id),
     options.dataDir,
@@ -225,9 +191,19 @@ export async function startLocalOrg(
   const hostname = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const issuer = `http://${hostname}:${address.port}`;
 
+  // Custom servers' issuers are known only now that the port is.
+  const issuerClashes = targetNameIssues(valid, issuer);
+  if (issuerClashes.length > 0) {
+    server.close();
+    throw new ConfigError(
+      issuerClashes.map((issue) => ({ path: formatPath(issue.path), message: issue.message })),
+    );
+  }
+
   const org = buildOrgModel(valid, issuer, keys, audit, new MemoryReplayStore());
   const orgProvider = createOrgProvider(org, keys.cookieKeys);
   quiet(orgProvider);
+  secureHtmlPages(orgProvider);
   auditTokenEndpoint(orgProvider, audit, issuer, ORG_ROUTES.token);
   answerClientAuthFailuresAsInvalidClient(orgProvider);
 
@@ -235,6 +211,7 @@ export async function startLocalOrg(
   for (const model of org.servers.values()) {
     const provider = createCustomServerProvider(org, model, keys.cookieKeys);
     quiet(provider);
+    secureHtmlPages(provider);
     auditTokenEndpoint(provider, audit, model.issuer, CUSTOM_SERVER_ROUTES.token);
     answerClientAuthFailuresAsInvalidClient(provider);
     customServers.set(model.config.id, { model, provider });

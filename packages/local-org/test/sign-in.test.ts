@@ -1,8 +1,10 @@
+import { randomBytes, scryptSync } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   defaultOrgConfig,
   demo,
+  hashPassword,
   type LocalOrg,
   SignInError,
   signIn,
@@ -12,11 +14,20 @@ import { authorize, authorizeUrl, Browser, pkcePair, redeemCode } from './flow.j
 
 const OTHER_WEB = { clientId: 'other-web', clientSecret: 'other-web-secret' };
 
+/** A user whose stored hash is the scrypt of the empty password, as `hashPassword('')` once gave. */
+const salt = randomBytes(16);
+const EMPTY_PASSWORD_USER = {
+  id: '00u-empty',
+  username: 'empty@example.com',
+  passwordHash: `scrypt$${salt.toString('base64url')}$${scryptSync('', salt, 32).toString('base64url')}`,
+};
+
 let org: LocalOrg;
 
 beforeAll(async () => {
   const config = defaultOrgConfig();
   config.webApps?.push({ ...OTHER_WEB, redirectUris: [...demo.webApp.redirectUris] });
+  config.users?.push(EMPTY_PASSWORD_USER);
   org = await startLocalOrg(config);
 });
 afterAll(() => org.stop());
@@ -86,6 +97,18 @@ describe('Authorization Code + PKCE sign-in over HTTP', () => {
     });
     await expect(attempt).rejects.toBeInstanceOf(SignInError);
     await expect(attempt).rejects.toMatchObject({ code: 'credentials' });
+  });
+
+  it('refuses an empty password, even for a user whose hash is of the empty password', async () => {
+    const attempt = signIn(org.issuer, {
+      username: EMPTY_PASSWORD_USER.username,
+      password: '',
+      clientId: demo.webApp.clientId,
+      clientSecret: demo.webApp.clientSecret,
+      redirectUri: demo.webApp.redirectUris[0] as string,
+    });
+    await expect(attempt).rejects.toMatchObject({ code: 'credentials', status: 401 });
+    await expect(hashPassword('')).rejects.toThrow(TypeError);
   });
 
   it('names the OAuth error when the token endpoint refuses the client, never the secret', async () => {

@@ -1,4 +1,5 @@
 import { type OrgConfig, SECRET_ORN, SERVICE_ACCOUNT_ORN, SYSTEM_SCOPES } from './schema.js';
+import { targetNameIssues } from './target-names.js';
 
 /** A cross-reference problem: the path (as zod paths are) and a message. */
 export interface ReferenceIssue {
@@ -18,9 +19,10 @@ function duplicates<T>(items: readonly T[], key: (item: T) => string): number[] 
 }
 
 /**
- * Checks what a schema cannot: unique ids, that every name a field refers to (linked app,
- * connected server, secret, service account, assigned user, allowed client) exists, and that a
- * custom server with a `clients` list lists every agent connected to it.
+ * Checks what a schema cannot: unique ids, one target per `resource` or `audience` value (see
+ * `targetNameIssues`), that every name a field refers to (linked app, connected server, secret,
+ * service account, assigned user, allowed client) exists, and that a custom server with a
+ * `clients` list lists every agent connected to it.
  */
 export function crossReferenceIssues(config: OrgConfig): ReferenceIssue[] {
   const issues: ReferenceIssue[] = [];
@@ -51,12 +53,7 @@ export function crossReferenceIssues(config: OrgConfig): ReferenceIssue[] {
   for (const i of duplicates(config.customServers, (s) => s.id)) {
     add(['customServers', i, 'id'], 'duplicate custom server id');
   }
-  for (const i of duplicates(config.vault.secrets, (s) => s.id)) {
-    add(['vault', 'secrets', i, 'id'], 'duplicate secret id');
-  }
-  for (const i of duplicates(config.vault.serviceAccounts, (s) => s.id)) {
-    add(['vault', 'serviceAccounts', i, 'id'], 'duplicate service account id');
-  }
+  issues.push(...targetNameIssues(config));
 
   config.webApps.forEach((app, i) => {
     if (app.tokenEndpointAuthMethod === 'none' && app.clientSecret !== undefined) {

@@ -3,7 +3,9 @@ import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, type ConfigIssue, formatPath } from './config-error.js';
 import { crossReferenceIssues } from './cross-references.js';
+import { shapeIssues } from './document-shape.js';
 import { type OrgConfig, type OrgConfigInput, orgConfigSchema } from './schema.js';
+import { aliasIssues } from './yaml-aliases.js';
 
 /** Most alias uses a configuration may make; a configuration needs few, an attack needs many. */
 const MAX_ALIAS_COUNT = 50;
@@ -23,29 +25,14 @@ function lineOf(path: readonly PropertyKey[], locate?: Locate): { line?: number 
   return line === undefined ? {} : { line };
 }
 
-/**
- * Paths of every own `__proto__` key in a parsed document. zod drops such a key silently where a
- * schema allows any key (a secret's value, a JWK), so they are refused everywhere instead.
- */
-function prototypeKeyPaths(value: unknown, path: (string | number)[] = []): (string | number)[][] {
-  if (typeof value !== 'object' || value === null) return [];
-  const found: (string | number)[][] = [];
-  if (!Array.isArray(value) && Object.hasOwn(value, '__proto__'))
-    found.push([...path, '__proto__']);
-  for (const [key, child] of Object.entries(value)) {
-    found.push(...prototypeKeyPaths(child, [...path, Array.isArray(value) ? Number(key) : key]));
-  }
-  return found;
-}
-
 function validate(input: unknown, locate?: Locate, source?: string): OrgConfig {
-  const prototypeKeys = prototypeKeyPaths(input);
-  if (prototypeKeys.length > 0) {
+  const shape = shapeIssues(input);
+  if (shape.length > 0) {
     throw new ConfigError(
-      prototypeKeys.map((path) => ({
-        path: formatPath(path),
-        message: '"__proto__" is not allowed as a key',
-        ...lineOf(path, locate),
+      shape.map((issue) => ({
+        path: formatPath(issue.path),
+        message: issue.message,
+        ...lineOf(issue.path, locate),
       })),
       source,
     );
@@ -106,6 +93,8 @@ export function parseConfig(text: string, source = 'config'): OrgConfig {
       source,
     );
   }
+  const aliases = aliasIssues(doc, counter);
+  if (aliases.length > 0) throw new ConfigError(aliases, source);
   let value: unknown;
   try {
     // Bounds alias expansion ("billion laughs"): yaml throws past this many alias uses.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { publicJwkSchema } from './public-jwk.js';
 
 /** Scopes OpenID Connect and Okta reserve: never grantable through a managed connection. */
 export const SYSTEM_SCOPES: ReadonlySet<string> = new Set([
@@ -22,15 +23,30 @@ export const SERVICE_ACCOUNT_ORN = new RegExp(
 );
 
 const id = z.string().min(1).max(200);
+/**
+ * A client or user id: printable ASCII without spaces, within what oidc-provider accepts for a
+ * `client_id` (RFC 6749 Appendix A.1, VSCHAR) and OpenID Connect for a `sub` (Core §2, ASCII).
+ */
+const asciiId = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,200}$/, 'must be 1-200 printable ASCII characters, without spaces');
+/** A client secret: printable ASCII (RFC 6749 Appendix A.2, VSCHAR), as oidc-provider requires. */
+const clientSecret = z
+  .string()
+  .regex(/^[\x20-\x7e]{1,500}$/, 'must be 1-500 printable ASCII characters');
 const scopeToken = z
   .string()
   .regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'must be a scope token (RFC 6749 §3.3)');
-const url = z.url({ protocol: /^https?$/ });
+/** A redirect URI: absolute http(s), printable ASCII, no fragment (RFC 6749 §3.1.2). */
+const redirectUri = z
+  .url({ protocol: /^https?$/ })
+  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII, without spaces (percent-encode the rest)')
+  .refine((uri) => !uri.includes('#'), 'must not have a fragment (RFC 6749 §3.1.2)');
 
 /** A user who can sign in at the org's sign-in page. */
 export const userSchema = z
   .strictObject({
-    id,
+    id: asciiId,
     username: z.string().min(1).max(200),
     email: z.email().optional(),
     name: z.string().min(1).max(200).optional(),
@@ -46,13 +62,13 @@ export const userSchema = z
 
 /** An OpenID Connect web app that signs users in with Authorization Code + PKCE. */
 export const webAppSchema = z.strictObject({
-  clientId: id,
-  clientSecret: z.string().min(1).max(500).optional(),
+  clientId: asciiId,
+  clientSecret: clientSecret.optional(),
   tokenEndpointAuthMethod: z
     .enum(['client_secret_basic', 'client_secret_post', 'none'])
     .default('client_secret_basic'),
-  redirectUris: z.array(url).min(1),
-  postLogoutRedirectUris: z.array(url).default([]),
+  redirectUris: z.array(redirectUri).min(1),
+  postLogoutRedirectUris: z.array(redirectUri).default([]),
 });
 
 /** Which of a custom server's scopes a connection allows. */
@@ -94,25 +110,16 @@ export const connectionSchema = z.discriminatedUnion('type', [
   serviceAccountConnectionSchema,
 ]);
 
-const publicJwk = z
-  .looseObject({
-    kty: z.enum(['RSA', 'EC', 'OKP']),
-    kid: z.string().min(1).max(200),
-  })
-  .refine((k) => !('d' in k) && !('p' in k) && !('k' in k), {
-    message: 'must be a public key (no private members)',
-  });
-
 /** An AI agent: a confidential client that exchanges users' ID tokens. */
 export const agentSchema = z
   .strictObject({
-    clientId: id,
+    clientId: asciiId,
     name: z.string().max(200).optional(),
     linkedApps: z.array(id).default([]),
-    jwks: z.strictObject({ keys: z.array(publicJwk).min(1) }).optional(),
-    clientSecret: z.string().min(1).max(500).optional(),
+    jwks: z.strictObject({ keys: z.array(publicJwkSchema).min(1) }).optional(),
+    clientSecret: clientSecret.optional(),
     tokenEndpointAuthMethod: z.enum(['client_secret_basic', 'client_secret_post']).optional(),
-    redirectUris: z.array(url).default([]),
+    redirectUris: z.array(redirectUri).default([]),
     assignedUsers: z.array(id).optional(),
     connections: z.array(connectionSchema).default([]),
   })

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
 import { BodyTooLargeError, readBody } from '../http/body.js';
+import { htmlSecurityHeaders } from '../http/html-security-headers.js';
 import type { OrgModel } from '../org-model.js';
 import { verifyPassword } from '../password.js';
 import { SIGN_IN_PATH } from './org-provider.js';
@@ -8,17 +9,11 @@ import { errorPage, signInPage } from './pages.js';
 
 const MAX_FORM_BYTES = 8192;
 
-/**
- * `formTarget` is where a posted form may end up: browsers apply `form-action` to every redirect
- * that follows the post, and a successful sign-in ends at the app's redirect URI.
- */
+/** `formTarget` is where a posted form may end up: a successful sign-in ends at the app. */
 function send(res: ServerResponse, status: number, html: string, formTarget?: string): void {
-  const formAction = formTarget === undefined ? "'self'" : `'self' ${formTarget}`;
   res.writeHead(status, {
     'Content-Type': 'text/html; charset=utf-8',
-    'Cache-Control': 'no-store',
-    'X-Frame-Options': 'DENY',
-    'Content-Security-Policy': `default-src 'none'; style-src 'unsafe-inline'; form-action ${formAction}`,
+    ...htmlSecurityHeaders({ formTargets: [formTarget] }),
   });
   res.end(html);
 }
