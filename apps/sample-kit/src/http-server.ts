@@ -18,6 +18,8 @@ export interface ListenOptions {
   readonly host?: string | undefined;
   /** Defaults to 0: a free port. */
   readonly port?: number | undefined;
+  /** Time a client has to send a request's headers, in ms; then 408 and close. Default 5000. */
+  readonly headersTimeoutMs?: number | undefined;
 }
 
 /**
@@ -29,13 +31,14 @@ export async function serve(
   options: ListenOptions = {},
 ): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
+  const headersTimeout = options.headersTimeoutMs ?? 5_000;
   const server = createServer(
     {
-      requestTimeout: 10_000,
-      headersTimeout: 5_000,
+      requestTimeout: Math.max(10_000, headersTimeout),
+      headersTimeout,
       // Node checks the two timeouts above only this often (30 s by default): without it a slow
       // client could hold a connection for up to 30 s past its deadline.
-      connectionsCheckingInterval: 1_000,
+      connectionsCheckingInterval: Math.min(1_000, headersTimeout),
     },
     handler,
   );
