@@ -108,8 +108,7 @@ export async function sendOnce(
   }
 }
 
-// One decoder for every answer: a whole body decoded in one call leaves no state behind, and a
-// decoder made per answer (and fed chunk by chunk) costs about as much as the rest of the read.
+// One decoder serves every answer: decoding a whole body in one call leaves no state behind.
 const UTF8 = new TextDecoder('utf-8');
 
 function tooLarge(url: string, max: number, step: ExchangeStep, status: number): ExchangeError {

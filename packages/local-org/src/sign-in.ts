@@ -184,6 +184,7 @@ export async function signIn(issuer: string, options: SignInOptions): Promise<Si
       throw new SignInError('redirect', 'redirected to an unexpected host');
     }
     if (target.pathname.startsWith('/signin/') && !signedIn) {
+      step = 'credentials';
       await (await request(target.href)).arrayBuffer();
       response = await request(target.href, {
         method: 'POST',
@@ -194,6 +195,7 @@ export async function signIn(issuer: string, options: SignInOptions): Promise<Si
       if (response.status === 401) {
         throw new SignInError('credentials', 'wrong username or password', 401);
       }
+      step = 'redirect';
     } else {
       response = await request(target.href);
     }
