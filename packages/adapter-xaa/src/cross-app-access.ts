@@ -85,7 +85,7 @@ export function crossAppAccess(options: CrossAppAccessOptions = {}) {
         client: input.client,
       });
 
-      // RFC 6749 §5.1: an absent `scope` means "as requested" — here, as the ID-JAG carried them.
+      // RFC 6749 §5.1: an absent `scope` means "as requested": here, as the ID-JAG carried them.
       const scopes = splitScopes(hop2.scope ?? checked.scope);
 
       const credential: CrossAppAccessCredential = {

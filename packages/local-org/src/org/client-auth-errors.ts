@@ -77,7 +77,8 @@ export function answerClientAuthFailuresAsInvalidClient(provider: Provider): voi
     if (ctx.headers.authorization !== undefined) {
       ctx.set(
         'WWW-Authenticate',
-        `Basic realm="${provider.issuer}", error="invalid_client", error_description="client authentication failed"`,
+        `Basic realm="${provider.issuer}", error="invalid_client", ` +
+          'error_description="client authentication failed"',
       );
     }
   });
