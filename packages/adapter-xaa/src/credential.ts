@@ -17,4 +17,9 @@ export interface CrossAppAccessCredential extends Credential {
   readonly requestedScopes: readonly string[];
   /** True when some requested scope was not granted: a narrower grant is reported, not hidden. */
   readonly narrowed: boolean;
+  /**
+   * True when the grant holds a scope that was not requested (never when none was requested):
+   * more than was asked is reported too, for the caller to refuse or drop.
+   */
+  readonly widened: boolean;
 }

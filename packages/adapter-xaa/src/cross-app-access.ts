@@ -11,7 +11,7 @@ import { checkIdJag } from './check-id-jag.js';
 import type { CrossAppAccessCredential } from './credential.js';
 import { crossAppAccessInputSchema } from './input.js';
 import { accessTokenResponseSchema, idJagResponseSchema } from './responses.js';
-import { isNarrowed, joinScopes, splitScopes } from './scope.js';
+import { isNarrowed, isWidened, joinScopes, splitScopes } from './scope.js';
 
 /** Options of the Cross App Access adapter. */
 export interface CrossAppAccessOptions {
@@ -99,6 +99,7 @@ export function crossAppAccess(options: CrossAppAccessOptions = {}) {
         scopes,
         requestedScopes: [...input.scope],
         narrowed: isNarrowed(input.scope, scopes),
+        widened: isWidened(input.scope, scopes),
       };
       return protectCredential(credential, ['accessToken']);
     },

@@ -25,3 +25,12 @@ export function isNarrowed(requested: readonly string[], granted: readonly strin
   const grantedSet = new Set(granted);
   return requested.some((scope) => !grantedSet.has(scope));
 }
+
+/**
+ * True when the grant holds a scope that was not requested. Asking for no scope leaves the
+ * choice to the servers, so nothing granted then counts as wider.
+ */
+export function isWidened(requested: readonly string[], granted: readonly string[]): boolean {
+  const requestedSet = new Set(requested);
+  return requested.length > 0 && granted.some((scope) => !requestedSet.has(scope));
+}

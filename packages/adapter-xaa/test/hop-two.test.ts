@@ -179,6 +179,17 @@ describe('granted scopes', () => {
     const credential = await exchange();
     expect(credential.scopes).toEqual(['todo.write', 'todo.read']);
     expect(credential.narrowed).toBe(false);
+    expect(credential.widened).toBe(false);
+  });
+
+  it('reports a wider grant than was asked for', async () => {
+    const { exchange } = await run({
+      reply: () => bearer({ scope: 'todo.read todo.write todo.admin' }),
+    });
+    const credential = await exchange();
+    expect(credential.scopes).toEqual(['todo.read', 'todo.write', 'todo.admin']);
+    expect(credential.narrowed).toBe(false);
+    expect(credential.widened).toBe(true);
   });
 
   it("takes the ID-JAG's scope when the custom server omits scope", async () => {
