@@ -3,7 +3,7 @@ import { createLocalJWKSet, importJWK, type JWK, jwtVerify } from 'jose';
 import { clientCredentialsBodies, secretExchangeBodies } from './forms.js';
 import { clientAssertion, type SigningKey } from './jwt.js';
 import { type LoadResult, postForms } from './load.js';
-import { costOf, cpuCost, median } from './measure.js';
+import { cpuCost, figuresOf, median } from './measure.js';
 import type { OrgProcess } from './org-process.js';
 import type { Profile } from './profile.js';
 import { num, type Row, ratio } from './report.js';
@@ -139,8 +139,8 @@ export async function cryptoFloorFigure(
     ],
     { rounds: profile.rounds, timeMs: profile.benchTimeMs, concurrency: profile.connections },
   );
-  const a = costOf(costs, 'assertion');
-  const t = costOf(costs, 'id token');
+  const a = figuresOf(costs, 'assertion');
+  const t = figuresOf(costs, 'id token');
   const floor = 1e6 / (a.cpuMicros + t.cpuMicros);
   const r = throughput.exchangesPerSecond / floor;
   const baselineFloor = 1e6 / a.cpuMicros;

@@ -39,7 +39,7 @@ export async function interleave(
   for (const task of tasks) perTask.set(task.name, { ops: [], p99: [], mean: [], n: 0 });
 
   for (let round = 0; round < options.rounds; round += 1) {
-    const ordered = round % 2 === 0 ? tasks : [...tasks].reverse();
+    const ordered = inRoundOrder(tasks, round);
     const bench = new Bench({
       time: options.timeMs,
       warmupTime: Math.min(200, options.timeMs),
@@ -73,11 +73,16 @@ export async function interleave(
   return figures;
 }
 
-/** Looks a task's figures up, failing loudly when it is missing. */
-export function figuresOf(figures: Map<string, TaskFigures>, name: string): TaskFigures {
+/** Looks a task's figures (of {@link interleave} or {@link cpuCost}) up, failing loudly. */
+export function figuresOf<F>(figures: Map<string, F>, name: string): F {
   const found = figures.get(name);
   if (found === undefined) throw new Error(`no figures for task "${name}"`);
   return found;
+}
+
+/** The tasks in the order of round `round`: reversed every other round. */
+function inRoundOrder(tasks: readonly MeasuredTask[], round: number): readonly MeasuredTask[] {
+  return round % 2 === 0 ? tasks : [...tasks].reverse();
 }
 
 /** What {@link cpuCost} reports per task: medians over the rounds. */
@@ -122,8 +127,7 @@ export async function cpuCost(
 
   for (const task of tasks) await run(task, Math.min(200, options.timeMs));
   for (let round = 0; round < options.rounds; round += 1) {
-    const ordered = round % 2 === 0 ? tasks : [...tasks].reverse();
-    for (const task of ordered) {
+    for (const task of inRoundOrder(tasks, round)) {
       const result = await run(task, options.timeMs);
       const entry = perTask.get(task.name);
       if (entry === undefined) continue;
@@ -142,11 +146,4 @@ export async function cpuCost(
     });
   }
   return figures;
-}
-
-/** Looks a task's cost up, failing loudly when it is missing. */
-export function costOf(figures: Map<string, CostFigures>, name: string): CostFigures {
-  const found = figures.get(name);
-  if (found === undefined) throw new Error(`no cost for task "${name}"`);
-  return found;
 }

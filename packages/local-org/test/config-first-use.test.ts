@@ -3,7 +3,6 @@ import { exportJWK, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
 import {
   ConfigError,
-  type ConfigIssue,
   defaultOrgConfig,
   demo,
   type OrgConfigInput,
@@ -11,16 +10,7 @@ import {
   startLocalOrg,
   validateConfig,
 } from '../src/index.js';
-
-function issuesOf(fn: () => unknown): ConfigIssue[] {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return [...(error as ConfigError).issues];
-  }
-  throw new Error('expected a ConfigError');
-}
+import { issuesOf } from './config-issues.js';
 
 type Config = OrgConfigInput &
   Required<Pick<OrgConfigInput, 'webApps' | 'agents' | 'customServers' | 'vault'>>;

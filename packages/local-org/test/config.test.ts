@@ -10,22 +10,13 @@ import {
   startLocalOrg,
   validateConfig,
 } from '../src/index.js';
+import { issuesOf } from './config-issues.js';
 
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'local-org-config-'));
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
-
-function issuesOf(fn: () => unknown): { path: string; message: string; line?: number }[] {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return [...(error as ConfigError).issues];
-  }
-  throw new Error('expected a ConfigError');
-}
 
 const YAML_ORG = `orgId: acme
 users:
